@@ -1,0 +1,50 @@
+"""TextSpan: a piece of article text with its character offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+Offsets = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpan:
+    """Text made of one or more [start, end) ranges of the article text.
+
+    A split quote ("A," he said, "B") is one TextSpan with two ranges.
+    ``text`` joins the ranges with a space, for display; the offsets are the truth.
+    """
+
+    text: str
+    spans: tuple[Offsets, ...]
+
+    @classmethod
+    def from_offsets(cls, doc_text: str, spans: Iterable[Offsets]) -> TextSpan:
+        merged = merge_offsets(doc_text, spans)
+        return cls(" ".join(doc_text[s:e] for s, e in merged), merged)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0] if self.spans else 0
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1] if self.spans else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "spans": [list(s) for s in self.spans]}
+
+
+def merge_offsets(doc_text: str, spans: Iterable[Offsets]) -> tuple[Offsets, ...]:
+    """Sort ranges, drop empty ones, and join ranges separated only by whitespace."""
+    out: list[list[int]] = []
+    for s, e in sorted((int(s), int(e)) for s, e in spans):
+        if e <= s:
+            continue
+        if out and (s <= out[-1][1] or not doc_text[out[-1][1] : s].strip()):
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return tuple((s, e) for s, e in out)
