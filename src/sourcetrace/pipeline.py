@@ -1,22 +1,37 @@
-"""Pipeline: article -> NLP doc -> attributions -> actors -> voice -> profile.
-
-(Interface stub while the stages are written; analyze_article is filled in by the
-attributions work.)
-"""
+"""Pipeline: article -> NLP doc -> attributions -> actors -> voice -> profile."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 
-from .analysis import Analysis
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .actors import AliasTable, Mention, resolve_actors
+from .analysis import Analysis, Label
 from .article import Article
+from .attributions.extract import RawAttribution, extract_attributions
+from .attributions.model import Attribution, Source
+from .attributions.sources import SourceResolver, type_source
+from .errors import BadInputError
+from .labels import find_labels
+from .nlp.pipeline import load_nlp
+from .profile import sourcing_profile
+from .spans import TextSpan
+from .voice import find_unattributed
+
+logger = logging.getLogger(__name__)
+
+Offsets = tuple[int, int]
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 
 
 class Pipeline:
     """Reusable analyser for batches.
 
     aliases (Sequence[str]): user alias files (YAML or CSV) added to the built-in table.
-    fast (bool): rule-only path for bulk work.
+    fast (bool): rule-only path for bulk work (the only path until a trained model ships).
     batch_size (int): texts per nlp.pipe batch.
     """
 
@@ -26,11 +41,160 @@ class Pipeline:
         self.alias_files = tuple(aliases)
         self.fast = fast
         self.batch_size = batch_size
+        self.aliases = AliasTable.builtin()
+        if self.alias_files:
+            self.aliases = self.aliases.merged(AliasTable.load(self.alias_files))
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_nlp(self.aliases.patterns(), fast=self.fast)
+        return self._nlp
 
     def analyze(self, article: Article) -> Analysis:
-        return next(iter(self.analyze_many([article])))
+        result = next(iter(self.analyze_many([article])))
+        if isinstance(result, BadInputError):
+            raise result
+        return result
 
-    def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        """Analyse articles lazily, in order; memory stays flat however many come in."""
-        for article in articles:
-            yield Analysis(article=article)
+    def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis | BadInputError]:
+        """Analyse articles lazily, in order; memory stays flat however many come in.
+
+        An article whose analysis fails comes out as a BadInputError naming it,
+        and the stream goes on.
+        """
+        stream = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size):
+            try:
+                yield self.analyze_doc(article, doc)
+            except Exception as exc:  # one bad article never stops the batch
+                logger.debug("analysis failed for %s", article.path, exc_info=True)
+                yield BadInputError(article.path, f"analysis failed: {type(exc).__name__}: {exc}")
+
+    def analyze_doc(self, article: Article, doc: Doc) -> Analysis:
+        """Run every stage after the parse on one article."""
+        excluded = [(e.start, e.end) for e in article.excluded]
+        raws = extract_attributions(
+            doc, excluded=excluded, title=article.metadata.get("title")
+        )
+        mentions = _mentions(doc, raws)
+        actors, actor_of_span = resolve_actors(
+            doc.text, mentions, self.aliases, excluded=excluded
+        )
+        attributions = _assemble(doc, raws, actor_of_span, self.aliases)
+
+        def actor_of(start: int, end: int) -> str | None:
+            return _lookup(actor_of_span, start, end)
+
+        attributed = [(a.id, list(a.content.spans)) for a in attributions]
+        labels: list[Label] = find_labels(doc, actor_of, attributed, excluded=excluded)
+        unattributed = find_unattributed(doc, attributions, excluded)
+        return Analysis(
+            article=article,
+            attributions=tuple(attributions),
+            actors=tuple(actors),
+            unattributed=tuple(unattributed),
+            labels=tuple(labels),
+            profile=sourcing_profile(attributions, unattributed, labels),
+        )
+
+
+def analyze(text: str, *, path: str = "<text>", aliases: Sequence[str] = ()) -> Analysis:
+    """Analyse one text (shortcut; use Pipeline for batches)."""
+    from .ingest import article_from_text
+
+    return Pipeline(aliases).analyze(article_from_text(text, path))
+
+
+def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
+    out = [
+        Mention(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS
+    ]
+    for r in raws:
+        for off in ([r.source] if r.source else []) + list(r.relayed_by):
+            span = doc.char_span(off[0], off[1], alignment_mode="expand")
+            if span is None:
+                continue
+            ents = [e for e in span.ents if e.label_ in ENTITY_LABELS]
+            if not ents:
+                out.append(Mention(off[0], off[1], type_source(span).type))
+    return out
+
+
+def _lookup(mapping: dict[Offsets, str], start: int, end: int) -> str | None:
+    """The actor whose mention lies inside [start, end) (longest wins)."""
+    best: tuple[int, str] | None = None
+    for (s, e), actor in mapping.items():
+        if start <= s and e <= end or (s <= start and end <= e):
+            length = e - s
+            if best is None or length > best[0]:
+                best = (length, actor)
+    return best[1] if best else None
+
+
+def _assemble(
+    doc: Doc,
+    raws: Sequence[RawAttribution],
+    actor_of_span: dict[Offsets, str],
+    aliases: AliasTable,
+) -> list[Attribution]:
+    """Type and resolve sources, then turn nesting into relay chains."""
+    text = doc.text
+    resolver = SourceResolver(doc)
+
+    def make_source(off: Offsets) -> Source | None:
+        span = doc.char_span(off[0], off[1], alignment_mode="expand")
+        if span is None or not span.text.strip():
+            return None
+        entry = aliases.lookup(span.text)
+        typed = type_source(span, entry.type if entry else None)
+        typed, ante = resolver.resolve(span, typed)
+        actor = _lookup(actor_of_span, off[0], off[1])
+        if actor is None and ante is not None:
+            actor = _lookup(actor_of_span, *ante)
+        return Source(
+            mention=TextSpan.from_offsets(text, [off]),
+            type=typed.type,
+            actor=actor,
+            role=typed.role,
+            antecedent=TextSpan.from_offsets(text, [ante]) if ante else None,
+        )
+
+    sources: list[Source | None] = []
+    relays: list[list[Source]] = []
+    for r in raws:
+        relays.append([s for s in (make_source(o) for o in r.relayed_by) if s])
+        sources.append(make_source(r.source) if r.source else None)
+
+    chains: list[tuple[Source, ...]] = []
+    for i, r in enumerate(raws):
+        chain: list[Source] = []
+        j = r.nested_in
+        seen = {i}
+        outer: list[list[Source]] = []
+        while j is not None and j not in seen:  # walk outwards; guard against cycles
+            seen.add(j)
+            src = sources[j]
+            outer.append([*relays[j], *([src] if src else [])])
+            j = raws[j].nested_in
+        for level in reversed(outer):
+            chain.extend(level)
+        chain.extend(relays[i])
+        chains.append(tuple(chain))
+
+    out = []
+    for i, r in enumerate(raws):
+        out.append(
+            Attribution(
+                id=f"t{i + 1}",
+                source=sources[i],
+                cue=TextSpan.from_offsets(text, r.cue),
+                content=TextSpan.from_offsets(text, r.content),
+                kind=r.kind if sources[i] or r.kind != "indirect" else "no_source",
+                relayed_by=chains[i],
+                confidence=r.confidence,
+                extra={"nested": r.nested_in is not None},
+            )
+        )
+    return out

@@ -1,0 +1,633 @@
+"""Doc -> attribution relations, by rules over the dependency parse.
+
+The finders run in a fixed order and each claims the cue tokens it uses, so a
+later, weaker rule never re-reads a cue an earlier one explained:
+
+1. headline     "Report Discloses ...", "Pence: ..." on the title line
+2. quotes       a quotation plus the cue in its frame ("...," X said. / X said: "...")
+3. relays       "X quoted Y as saying that ...", "X cited Y as saying ..."
+4. according    "according to X, ..."
+5. verbs        X said (that) ..., X warned ..., adding that ..., X believes ...
+6. passive      "it was reported that ...", "X is expected to ..." (no stated source)
+
+Nesting is computed last: an attribution whose cue lies inside another one's
+content is relayed by that one's source ("Mehr reported [a member ... disclosed]").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .cues import CueLexicon, default_lexicon
+from .quotes import Quote, find_quotes
+
+Offsets = tuple[int, int]
+
+# Base confidences per construction, before calibration (a later issue fits these
+# on PolNeAR dev; for now they rank constructions by how reliable they were on train).
+CONF_QUOTE = 0.9
+CONF_ACCORDING = 0.85
+CONF_SPEECH = 0.8
+CONF_RELAY = 0.8
+CONF_HEADLINE = 0.6
+CONF_COGNITION = 0.55
+CONF_OBJECT = 0.45
+CONF_PASSIVE = 0.5
+
+# Words after a quote that may stand between it and its cue ("...," X said).
+MAX_FRAME_TOKENS = 14
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+# Children of a cue verb that belong to the cue span.
+CUE_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
+# Verb + preposition cues whose prepositional object is the content ("called for X").
+PREP_CUES = {
+    "call": {"for", "on"}, "point": {"to"}, "talk": {"about"}, "speak": {"about", "of"},
+    "refer": {"to"}, "focus": {"on"}, "push": {"for"}, "vote": {"for", "against"},
+    "argue": {"for", "against"}, "ask": {"for", "about"}, "rail": {"against"},
+    "warn": {"of", "against", "about"}, "complain": {"about"}, "hope": {"for"},
+    "worry": {"about"}, "comment": {"on"}, "campaign": {"for", "against"},
+    "advocate": {"for"}, "lobby": {"for", "against"}, "fight": {"for", "against"},
+    "testify": {"about"}, "boast": {"about", "of"}, "joke": {"about"}, "brag": {"about"},
+    "write": {"about"}, "tweet": {"about"}, "reflect": {"on"}, "insist": {"on"},
+    "agree": {"with"}, "side": {"with"}, "object": {"to"}, "weigh": {"in"},
+}
+RECIPIENT_VERBS = {"tell", "ask", "remind", "assure", "inform", "warn", "urge", "brief"}
+CLAUSE = {"ccomp"}
+PUNCT_TRIM = ",;:-\u2013\u2014 \t\n"
+QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
+RELAY_VERBS = {"quote", "cite"}
+PASSIVE_REPORT = {"report", "say", "believe", "expect", "think", "know", "claim", "allege",
+                  "rumor", "rumour", "understand", "estimate", "feel", "consider"}
+TITLE_CUES = (
+    "Says|Say|Said|Claims|Claim|Discloses|Disclose|Reveals|Reveal|Warns|Warn|Reports|"
+    "Admits|Denies|Confirms|Suggests|Shows|Finds|Insists|Accuses|Alleges|Vows|Urges"
+)
+_TITLE_VERB = re.compile(rf"^(?P<src>.{{2,80}}?)\s+(?P<cue>{TITLE_CUES}):?\s+(?P<con>.+)$")
+_TITLE_COLON = re.compile(r"^(?P<src>[A-Z][^:\n]{1,60}?)(?P<cue>:)\s+(?P<con>\S.+)$")
+
+
+@dataclass(slots=True)
+class RawAttribution:
+    """An attribution before sources are typed and resolved (offsets only)."""
+
+    cue: list[Offsets]
+    content: list[Offsets]
+    source: Offsets | None
+    kind: str
+    confidence: float
+    cue_head: int  # char offset of the cue's head word, for ordering and nesting
+    relayed_by: list[Offsets] = field(default_factory=list)
+    nested_in: int | None = None  # index of the attribution whose content holds this cue
+    source_token: int | None = None  # token index of the source head, for typing
+
+
+def extract_attributions(
+    doc: Doc,
+    *,
+    lexicon: CueLexicon | None = None,
+    excluded: Sequence[Offsets] = (),
+    title: str | None = None,
+) -> list[RawAttribution]:
+    """Find attribution relations in a parsed Doc.
+
+    doc (Doc): parsed article text (tagger, parser, lemmatizer).
+    lexicon (CueLexicon): cue words. Defaults to the built-in lexicon.
+    excluded (Sequence[Offsets]): furniture ranges to ignore.
+    title (str): the article title, when the text starts with it.
+    RETURNS (list[RawAttribution]): relations in text order of their cues.
+    """
+    ex = _Extractor(doc, lexicon or default_lexicon(), excluded)
+    ex.headline(title)
+    ex.quotes()
+    ex.relays()
+    ex.according()
+    ex.verbs()
+    ex.passives()
+    rels = sorted(ex.out, key=lambda r: r.cue_head)
+    _nest(rels)
+    return rels
+
+
+class _Extractor:
+    def __init__(self, doc: Doc, lex: CueLexicon, excluded: Sequence[Offsets]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.excluded = sorted(excluded)
+        self.out: list[RawAttribution] = []
+        self.used: set[int] = set()  # token indices claimed as cues
+        self.used_content: list[Offsets] = []
+        self.quote_list = [q for q in find_quotes(self.text) if not self._is_excluded(q.start)]
+
+    # --- helpers -------------------------------------------------------------
+    def _is_excluded(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.excluded)
+
+    def _tok_at(self, pos: int) -> Token | None:
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    def _in_quote(self, pos: int) -> Quote | None:
+        for q in self.quote_list:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+    def _is_cue_verb(self, t: Token) -> bool:
+        return t.pos_ in ("VERB", "AUX") and self.lex.is_verb_cue(t.lemma_.lower())
+
+    def _add(self, rel: RawAttribution, cue_tokens: Iterable[Token]) -> None:
+        rel.content = _clean_content(self.text, rel.content)
+        if not rel.content or not rel.cue:
+            return
+        if rel.source and not self.text[rel.source[0] : rel.source[1]].strip():
+            rel.source = None
+        for t in cue_tokens:
+            self.used.add(t.i)
+        self.out.append(rel)
+        self.used_content.extend(rel.content)
+
+    def _subject(self, verb: Token, depth: int = 0) -> Token | None:
+        """The subject of a cue verb, climbing through participles and conjuncts."""
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c
+        for c in verb.children:
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if depth < 3 and verb.dep_ in ("conj", "advcl", "xcomp", "dep") and verb.head is not verb:
+            # "X said ..., adding that": the participle shares the main verb's subject.
+            if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN"):
+                return None
+            return self._subject(verb.head, depth + 1)
+        return None
+
+    def _source_span(self, subj: Token | None) -> Offsets | None:
+        if subj is None:
+            return None
+        toks = [t for t in subj.subtree if not self._is_excluded(t.idx)]
+        if not toks:
+            return None
+        s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+        # A subject never reaches into a quotation that is the content.
+        q = self._in_quote(s)
+        if q is not None and q.start < s:
+            return None
+        return (s, e)
+
+    def _cue_tokens(
+        self, verb: Token, skip: Iterable[Token] = (), extra: Iterable[Token] = ()
+    ) -> list[Token]:
+        """The cue: the verb with its auxiliaries, adverbs and adjuncts.
+
+        PolNeAR-style cues take in what hangs on the verb besides source and
+        content: "has also said", "said Tuesday in a statement", "pointed out".
+        Only the block contiguous with the verb is kept.
+        """
+        skip_ids = {t.i for t in skip}
+        keep = {verb.i} | {t.i for t in extra}
+        for c in verb.children:
+            if c.i in skip_ids or c.dep_ not in CUE_DEPS:
+                continue
+            if c.dep_ in ("dobj", "dative") and verb.lemma_.lower() not in RECIPIENT_VERBS:
+                continue
+            keep.update(x.i for x in c.subtree)
+        lo = hi = verb.i
+        while lo - 1 in keep:
+            lo -= 1
+        while hi + 1 in keep:
+            hi += 1
+        toks = [self.doc[i] for i in range(lo, hi + 1)]
+        while len(toks) > 1 and toks[-1].is_punct:
+            toks.pop()
+        while len(toks) > 1 and toks[0].is_punct:
+            toks.pop(0)
+        return toks
+
+    def _subtree_span(self, tok: Token, stop: set[int] | None = None) -> list[Offsets]:
+        """Character ranges of a token's subtree, skipping tokens in ``stop``."""
+        frags: list[list[int]] = []
+        for t in tok.subtree:
+            if stop and t.i in stop:
+                continue
+            if frags and t.i == frags[-1][2] + 1:
+                frags[-1][1] = t.idx + len(t)
+                frags[-1][2] = t.i
+            else:
+                frags.append([t.idx, t.idx + len(t), t.i])
+        return [(s, e) for s, e, _ in frags]
+
+    def _expand_to_quotes(self, frags: list[Offsets]) -> list[Offsets]:
+        out = list(frags)
+        for q in self.quote_list:
+            for s, e in frags:
+                if s < q.end and q.start < e and (q.start < s or q.end > e):
+                    # Only widen when the clause starts or ends inside the quote.
+                    out.append((min(s, q.start), max(e, q.end)))
+        return out
+
+    # --- 1. headline -----------------------------------------------------------
+    def headline(self, title: str | None) -> None:
+        first_nl = self.text.find("\n")
+        line_end = first_nl if first_nl >= 0 else len(self.text)
+        line = self.text[:line_end]
+        if title and not line.strip().startswith(title.strip()[:20]):
+            return
+        if not line.strip() or len(line.split()) > 25 or self._is_excluded(0):
+            return
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        for pat, kind in ((_TITLE_VERB, "headline"), (_TITLE_COLON, "headline")):
+            m = pat.match(body)
+            if not m:
+                continue
+            src = (lead + m.start("src"), lead + m.end("src"))
+            if pat is _TITLE_COLON and (
+                len(m.group("src").split()) > 5 or any(ch.isdigit() for ch in m.group("src"))
+            ):
+                continue
+            cue = (lead + m.start("cue"), lead + m.end("cue"))
+            con_end = lead + m.end("con")
+            if body.endswith("."):
+                con_end -= 1
+            content = [(lead + m.start("con"), con_end)]
+            toks = [t for t in self.doc if cue[0] <= t.idx < cue[1]]
+            self._add(
+                RawAttribution(
+                    cue=[cue], content=content, source=src, kind=kind,
+                    confidence=CONF_HEADLINE, cue_head=cue[0],
+                ),
+                toks,
+            )
+            return
+
+    # --- 2. quotes -------------------------------------------------------------
+    def quotes(self) -> None:
+        attached: list[tuple[int, RawAttribution]] = []
+        for qi, q in enumerate(self.quote_list):
+            if any(s <= q.start < e for s, e in self.used_content):
+                continue
+            found = self._quote_frame_after(q) or self._quote_frame_before(q)
+            if found is None:
+                continue
+            verb, direct = found
+            subj = self._subject(verb)
+            rel = RawAttribution(
+                cue=_span_of(self._cue_tokens(verb)),
+                content=[(q.start, q.end)],
+                source=self._source_span(subj),
+                kind="direct" if direct else "mixed",
+                confidence=CONF_QUOTE,
+                cue_head=verb.idx,
+                source_token=subj.i if subj is not None else None,
+            )
+            self._add(rel, self._cue_tokens(verb))
+            attached.append((qi, rel))
+        # A following quote with no cue of its own continues the same speaker.
+        for qi, rel in attached:
+            j = qi + 1
+            while j < len(self.quote_list):
+                nxt = self.quote_list[j]
+                if any(s <= nxt.start < e for s, e in self.used_content):
+                    break
+                gap_start = rel.content[-1][1]
+                gap = self.text[gap_start : nxt.start]
+                split_by_cue = any(gap_start <= c[0] < nxt.start for c in rel.cue) and (
+                    gap.rstrip().endswith((",", ":", "\u2014"))
+                )  # "A," she said, "B."
+                if not split_by_cue and (
+                    not _only_frame(gap, self.text, rel) or not _quote_is_sentence(self.text, nxt)
+                ):
+                    break
+                rel.content.append((nxt.start, nxt.end))
+                self.used_content.append((nxt.start, nxt.end))
+                j += 1
+
+    def _quote_frame_after(self, q: Quote) -> tuple[Token, bool] | None:
+        """'"...," X said' / '"...," said X': a cue in the few words after the quote."""
+        end = q.end
+        # Text right after the quote up to sentence end or the next quote.
+        stop = len(self.text)
+        m = re.compile(r"[.!?\n]|[\u201c\"]").search(self.text, end)
+        if m:
+            stop = m.start()
+        tail = self.text[end:stop]
+        if not tail.strip() or not re.match(r"^\s*[,\u2014\u2013-]?\s*\S", tail):
+            return None
+        if self.text[q.end - 2 : q.end - 1] not in (",", "?", "!", "\u2014", "-") and not (
+            tail.lstrip().startswith(",")
+        ):
+            return None
+        toks = [t for t in self.doc if end <= t.idx < stop]
+        if len(toks) > MAX_FRAME_TOKENS:
+            toks = toks[:MAX_FRAME_TOKENS]
+        for t in toks:
+            if t.i in self.used:
+                continue
+            if self._is_cue_verb(t) and self.lex.is_verb_cue(t.lemma_.lower()):
+                return t, True
+        return None
+
+    def _quote_frame_before(self, q: Quote) -> tuple[Token, bool] | None:
+        """'X said: "..."' / 'X said, "..."' / 'X said that "..."'."""
+        start = q.start
+        before = self.text[max(0, start - 300) : start]
+        cut = max(before.rfind("."), before.rfind("\n"), before.rfind("?"), before.rfind("!"),
+                  before.rfind("\u201d"))
+        seg_start = start - len(before) + cut + 1
+        seg = self.text[seg_start:start]
+        if not seg.strip():
+            return None
+        stripped = seg.rstrip()
+        direct = stripped.endswith((":", ","))
+        toks = [t for t in self.doc if seg_start <= t.idx < start]
+        for t in reversed(toks):
+            if t.i in self.used or not self._is_cue_verb(t):
+                continue
+            after = self.text[t.idx + len(t) : start].strip()
+            if direct and len(after.split()) <= 4:
+                return t, True
+            # Mixed: the quote sits inside the verb's complement.
+            qt = self._tok_at(q.start + 1)
+            if qt is not None and any(a.i == t.i for a in qt.ancestors):
+                return None  # handled by the verb pass (mixed quote in a clause)
+            return None
+        return None
+
+    # --- 3. relays: X quoted/cited Y as saying C ---------------------------------
+    def relays(self) -> None:
+        for t in self.doc:
+            if t.i in self.used or t.lemma_.lower() not in RELAY_VERBS or t.pos_ != "VERB":
+                continue
+            obj = next((c for c in t.children if c.dep_ in ("dobj", "obj")), None)
+            as_prep = next(
+                (c for c in list(t.children) + (list(obj.children) if obj else [])
+                 if c.lower_ == "as"),
+                None,
+            )
+            if obj is None or as_prep is None:
+                continue
+            saying = next((c for c in as_prep.children if c.dep_ in ("pcomp", "pobj")), None)
+            if saying is None:
+                continue
+            clause = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if clause is None:
+                continue
+            content = self._expand_to_quotes(self._subtree_span(clause))
+            relay_subj = self._subject(t)
+            obj_span = self._subtree_span(obj, stop={x.i for x in as_prep.subtree})
+            rel = RawAttribution(
+                cue=[_tok_offsets(t), (as_prep.idx, saying.idx + len(saying))],
+                content=content,
+                source=(obj_span[0][0], obj_span[-1][1]) if obj_span else None,
+                kind="indirect",
+                confidence=CONF_RELAY,
+                cue_head=t.idx,
+                relayed_by=[s for s in [self._source_span(relay_subj)] if s],
+                source_token=obj.i,
+            )
+            self._add(rel, [t, as_prep, saying])
+
+    # --- 4. according to ----------------------------------------------------------
+    def according(self) -> None:
+        for t in self.doc:
+            if t.lower_ != "according" or t.i in self.used:
+                continue
+            nxt = t.nbor(1) if t.i + 1 < len(self.doc) else None
+            if nxt is None or nxt.lower_ != "to":
+                continue
+            pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            src = self._source_span(pobj)
+            phrase = {x.i for x in t.subtree} | {x.i for x in nxt.subtree} | {t.i, nxt.i}
+            sent = t.sent
+            content = []
+            for tok in sent:
+                if tok.i in phrase:
+                    continue
+                content.append(tok)
+            frags = _token_frags(content)
+            rel = RawAttribution(
+                cue=[(t.idx, nxt.idx + len(nxt))],
+                content=self._expand_to_quotes(_strip_final_period(self.text, frags)),
+                source=src,
+                kind="according_to",
+                confidence=CONF_ACCORDING,
+                cue_head=t.idx,
+                source_token=pobj.i,
+            )
+            self._add(rel, [t, nxt])
+
+    # --- 5. verbs ---------------------------------------------------------------
+    def verbs(self) -> None:
+        for t in self.doc:
+            if t.i in self.used or not self._is_cue_verb(t) or self._is_excluded(t.idx):
+                continue
+            if self._in_quote(t.idx) is not None:
+                continue  # speech reported inside a quotation stays part of that quote
+            if t.lemma_.lower() == "cite" and t.dep_ == "advcl" and self._is_cue_verb(t.head):
+                continue  # "X, citing Y, said": a relay, handled with the main verb
+            lemma = t.lemma_.lower()
+            if any(c.dep_ == "nsubjpass" for c in t.children) and not any(
+                c.dep_ == "agent" for c in t.children
+            ):
+                continue  # passive without agent: see passives()
+            content_tok = next((c for c in t.children if c.dep_ in CLAUSE), None)
+            kind, conf = "indirect", CONF_SPEECH
+            if lemma in self.lex.cognition and lemma not in self.lex.speech:
+                conf = CONF_COGNITION
+            frags: list[Offsets] = []
+            content_obj: Token | None = None
+            cue_extra: list[Token] = []
+            if content_tok is not None:
+                frags = self._subtree_span(content_tok)
+            else:
+                xcomp = next((c for c in t.children if c.dep_ == "xcomp"), None)
+                dobj = next((c for c in t.children if c.dep_ in ("dobj", "obj")), None)
+                prep = next(
+                    (c for c in t.children
+                     if c.dep_ == "prep" and c.lower_ in PREP_CUES.get(lemma, ())),
+                    None,
+                )
+                if xcomp is not None and xcomp.pos_ in ("VERB", "AUX"):
+                    frags = self._subtree_span(xcomp)
+                elif prep is not None and any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+                    pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))
+                    frags = self._subtree_span(pobj)
+                    content_obj = pobj
+                    cue_extra = [prep]
+                    kind, conf = "indirect", CONF_OBJECT
+                elif dobj is not None and lemma in self.lex.object:
+                    frags = self._subtree_span(dobj)
+                    kind, conf = "indirect", CONF_OBJECT
+                elif t.dep_ in ("parataxis",) and lemma in self.lex.speech:
+                    # "The plan is dead, he said." parsed with "said" under the clause.
+                    head = t.head
+                    stop = {x.i for x in t.subtree}
+                    frags = self._subtree_span(head, stop=stop)
+                    frags = _strip_final_period(self.text, frags)
+                elif t.dep_ == "ROOT" and lemma in self.lex.speech:
+                    frags = self._colon_content(t)
+            if not frags:
+                continue
+            if lemma not in self.lex.speech and content_tok is None and kind != "indirect":
+                continue
+            frags = self._expand_to_quotes(frags)
+            if any(q.start >= frags[0][0] and q.end <= frags[-1][1] for q in self.quote_list):
+                kind = "mixed" if kind == "indirect" else kind
+            subj = self._subject(t)
+            relay: list[Offsets] = []
+            if lemma == "tell":
+                recipient = next((c for c in t.children if c.dep_ in ("dobj", "dative")), None)
+                if recipient is not None and recipient.ent_type_ in ("ORG", "NORP", "GPE"):
+                    relay = [s for s in [self._source_span(recipient)] if s]
+            citing = next(
+                (c for c in t.children if c.lemma_.lower() == "cite" and c.dep_ == "advcl"), None
+            )
+            if citing is not None:
+                cited = next((c for c in citing.children if c.dep_ in ("dobj", "obj")), None)
+                if cited is not None and subj is not None:
+                    relay = [s for s in [self._source_span(subj)] if s]
+                    self.used.add(citing.i)
+                    subj = cited
+            skip = [x for x in (subj, content_tok, content_obj) if x is not None]
+            skip_toks = [y for x in skip for y in x.subtree]
+            if kind == "indirect" and content_tok is None:
+                skip_toks += [y for c in t.children if c.dep_ in ("dobj", "xcomp") for y in c.subtree]
+            cue_toks = self._cue_tokens(t, skip_toks, cue_extra)
+            rel = RawAttribution(
+                cue=_span_of(cue_toks),
+                content=frags,
+                source=self._source_span(subj),
+                kind=kind,
+                confidence=conf,
+                cue_head=t.idx,
+                relayed_by=relay,
+                source_token=subj.i if subj is not None else None,
+            )
+            self._add(rel, cue_toks)
+
+    def _colon_content(self, verb: Token) -> list[Offsets]:
+        """'X said: the plan is dead.' - content runs from the colon to sentence end."""
+        nxt = verb.i + 1
+        while nxt < len(self.doc) and self.doc[nxt].dep_ in ("advmod", "npadvmod", "prep"):
+            nxt += 1
+        if nxt >= len(self.doc) or self.doc[nxt].text != ":":
+            return []
+        sent = verb.sent
+        toks = [x for x in sent if x.i > nxt]
+        return _strip_final_period(self.text, _token_frags(toks))
+
+    # --- 6. passives with no stated source ---------------------------------------
+    def passives(self) -> None:
+        for t in self.doc:
+            if t.i in self.used or t.lemma_.lower() not in PASSIVE_REPORT:
+                continue
+            subjpass = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if subjpass is None or any(c.dep_ == "agent" for c in t.children):
+                continue
+            clause = next((c for c in t.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if clause is None:
+                continue
+            frags = self._subtree_span(clause)
+            if subjpass.lower_ not in ("it",):
+                frags = self._subtree_span(subjpass) + frags  # "X is expected | to win"
+            aux = [c for c in t.children if c.dep_ == "auxpass"]
+            cue_toks = sorted(aux + [t], key=lambda x: x.i)
+            self._add(
+                RawAttribution(
+                    cue=[_tok_offsets(x) for x in cue_toks],
+                    content=self._expand_to_quotes(frags),
+                    source=None,
+                    kind="no_source",
+                    confidence=CONF_PASSIVE,
+                    cue_head=t.idx,
+                ),
+                cue_toks,
+            )
+
+
+# --- module helpers -------------------------------------------------------------
+def _span_of(toks: Sequence[Token]) -> list[Offsets]:
+    return [(toks[0].idx, toks[-1].idx + len(toks[-1]))] if toks else []
+
+
+def _tok_offsets(t: Token) -> Offsets:
+    return (t.idx, t.idx + len(t))
+
+
+def _token_frags(toks: Sequence[Token]) -> list[Offsets]:
+    frags: list[list[int]] = []
+    for t in sorted(toks, key=lambda x: x.i):
+        if frags and t.i == frags[-1][2] + 1:
+            frags[-1][1] = t.idx + len(t)
+            frags[-1][2] = t.i
+        else:
+            frags.append([t.idx, t.idx + len(t), t.i])
+    return [(s, e) for s, e, _ in frags]
+
+
+def _strip_final_period(text: str, frags: list[Offsets]) -> list[Offsets]:
+    if not frags:
+        return frags
+    s, e = frags[-1]
+    while e > s and text[e - 1] in ".!" and text[e - 2 : e - 1] not in QUOTE_MARKS:
+        e -= 1
+    return [*frags[:-1], (s, e)] if e > s else frags[:-1]
+
+
+def _clean_content(text: str, frags: list[Offsets]) -> list[Offsets]:
+    """Sort, merge and trim punctuation/whitespace at fragment edges (not quote marks)."""
+    out: list[list[int]] = []
+    for s, e in sorted(frags):
+        while s < e and text[s] in PUNCT_TRIM:
+            s += 1
+        while e > s and text[e - 1] in PUNCT_TRIM:
+            e -= 1
+        if e <= s:
+            continue
+        if out and (s <= out[-1][1] or not text[out[-1][1] : s].strip()):
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _only_frame(gap: str, text: str, rel: RawAttribution) -> bool:
+    """Between two quotes of one speaker: only the cue frame, punctuation or a paragraph break."""
+    if not gap.strip():
+        return True  # a paragraph-long quote right after: the same speaker goes on
+    return len(gap) < 200 and "\n" not in gap
+
+
+def _quote_is_sentence(text: str, q: Quote) -> bool:
+    """The quote opens a sentence (what follows it is only closing punctuation)."""
+    before = text[: q.start].rstrip()
+    if before and before[-1] not in ".!?\u201d\"\n:" and not before.endswith(("said", "says")):
+        return False
+    after = text[q.end : q.end + 3]
+    return not after.strip() or after.lstrip()[0] in ".!?\n" or text[q.end - 2] in ".!?"
+
+
+def _nest(rels: list[RawAttribution]) -> None:
+    """Mark each attribution whose cue sits inside another's content."""
+    for i, inner in enumerate(rels):
+        best: int | None = None
+        best_len = 0
+        for j, outer in enumerate(rels):
+            if i == j:
+                continue
+            for s, e in outer.content:
+                if s <= inner.cue_head < e:
+                    length = sum(b - a for a, b in outer.content)
+                    if best is None or length < best_len:
+                        best, best_len = j, length
+        inner.nested_in = best
