@@ -166,7 +166,16 @@ class _Extractor:
             # "X said ..., adding that": the participle shares the main verb's subject.
             if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VBN"):
                 return None
-            return self._subject(verb.head, depth + 1)
+            head = verb.head
+            if (
+                verb.dep_ == "advcl"
+                and head.dep_ == "ccomp"
+                and self._is_cue_verb(head.head)
+                and verb.i > 0
+                and self.doc[verb.i - 1].text == ","
+            ):
+                head = head.head  # parsed under the reported clause; it is the speaker's
+            return self._subject(head, depth + 1)
         return None
 
     def _source_span(self, subj: Token | None) -> Offsets | None:
@@ -249,6 +258,9 @@ class _Extractor:
             if not m:
                 continue
             src = (lead + m.start("src"), lead + m.end("src"))
+            src_toks = [t for t in self.doc if src[0] <= t.idx < src[1]]
+            if any(t.pos_ in ("VERB", "AUX") for t in src_toks):
+                continue  # "The coach said: ..." is a sentence, not a headline
             if pat is _TITLE_COLON and (
                 len(m.group("src").split()) > 5 or any(ch.isdigit() for ch in m.group("src"))
             ):
@@ -448,7 +460,7 @@ class _Extractor:
             content_obj: Token | None = None
             cue_extra: list[Token] = []
             if content_tok is not None:
-                frags = self._subtree_span(content_tok)
+                frags = self._subtree_span(content_tok, stop=self._participle_cues(content_tok))
             else:
                 xcomp = next((c for c in t.children if c.dep_ == "xcomp"), None)
                 dobj = next((c for c in t.children if c.dep_ in ("dobj", "obj")), None)
@@ -514,6 +526,21 @@ class _Extractor:
                 source_token=subj.i if subj is not None else None,
             )
             self._add(rel, cue_toks)
+
+    def _participle_cues(self, clause: Token) -> set[int]:
+        """Tokens of ", adding that ..." phrases inside a clause: they are their own cue."""
+        stop: set[int] = set()
+        for t in clause.subtree:
+            if (
+                t.dep_ == "advcl"
+                and t.tag_ == "VBG"
+                and self._is_cue_verb(t)
+                and t.i > 0
+                and self.doc[t.i - 1].text == ","
+            ):
+                stop.update(x.i for x in t.subtree)
+                stop.add(t.i - 1)
+        return stop
 
     def _colon_content(self, verb: Token) -> list[Offsets]:
         """'X said: the plan is dead.' - content runs from the colon to sentence end."""
