@@ -108,6 +108,7 @@ def extract_attributions(
     ex.according()
     ex.verbs()
     ex.passives()
+    ex.continuations()
     rels = sorted(ex.out, key=lambda r: r.cue_head)
     _nest(rels)
     return rels
@@ -282,8 +283,7 @@ class _Extractor:
 
     # --- 2. quotes -------------------------------------------------------------
     def quotes(self) -> None:
-        attached: list[tuple[int, RawAttribution]] = []
-        for qi, q in enumerate(self.quote_list):
+        for q in self.quote_list:
             if any(s <= q.start < e for s, e in self.used_content):
                 continue
             found = self._quote_frame_after(q) or self._quote_frame_before(q)
@@ -301,9 +301,14 @@ class _Extractor:
                 source_token=subj.i if subj is not None else None,
             )
             self._add(rel, self._cue_tokens(verb))
-            attached.append((qi, rel))
-        # A following quote with no cue of its own continues the same speaker.
-        for qi, rel in attached:
+
+    def continuations(self) -> None:
+        """A following quote with no cue of its own continues the same speaker."""
+        ends = {q.end: i for i, q in enumerate(self.quote_list)}
+        for rel in sorted(self.out, key=lambda r: r.content[-1][1]):
+            qi = ends.get(rel.content[-1][1])
+            if qi is None:
+                continue
             j = qi + 1
             while j < len(self.quote_list):
                 nxt = self.quote_list[j]
@@ -318,6 +323,10 @@ class _Extractor:
                     not _only_frame(gap, self.text, rel) or not _quote_is_sentence(self.text, nxt)
                 ):
                     break
+                if any(
+                    gap_start <= o.cue_head < nxt.start for o in self.out if o is not rel
+                ):
+                    break  # another cue sits between: a new attribution starts
                 rel.content.append((nxt.start, nxt.end))
                 self.used_content.append((nxt.start, nxt.end))
                 j += 1
@@ -478,7 +487,16 @@ class _Extractor:
                     cue_extra = [prep]
                     kind, conf = "indirect", CONF_OBJECT
                 elif dobj is not None and lemma in self.lex.object:
+                    # "described X as Y", "called X a liar", "urged X to Y": the object
+                    # and its secondary predicate together are the content.
                     frags = self._subtree_span(dobj)
+                    for c in t.children:
+                        if c.i > dobj.i and (
+                            c.dep_ in ("oprd", "xcomp", "ccomp")
+                            or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for"))
+                        ):
+                            frags += self._subtree_span(c)
+                    content_obj = dobj
                     kind, conf = "indirect", CONF_OBJECT
                 elif t.dep_ in ("parataxis",) and lemma in self.lex.speech:
                     # "The plan is dead, he said." parsed with "said" under the clause.
@@ -540,6 +558,23 @@ class _Extractor:
             ):
                 stop.update(x.i for x in t.subtree)
                 stop.add(t.i - 1)
+            elif t.dep_ == "conj" and self._is_cue_verb(t) and t.head.i >= clause.i:
+                # "... would offer a prayer but did not suggest ...": the speaker's next verb
+                stop.update(x.i for x in t.subtree)
+                stop.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
+        right = max((x.i for x in clause.subtree), default=clause.i)
+        for t in clause.subtree:
+            # A trailing non-restrictive modifier (", which ...", ", doing ...") is the
+            # writer's addition, not part of what was said.
+            if (
+                t.dep_ in ("relcl", "advcl", "acl")
+                and t.i > clause.i
+                and t.left_edge.i > 0
+                and self.doc[t.left_edge.i - 1].text == ","
+                and max(x.i for x in t.subtree) >= right - 1
+            ):
+                stop.update(x.i for x in t.subtree)
+                stop.add(t.left_edge.i - 1)
         return stop
 
     def _colon_content(self, verb: Token) -> list[Offsets]:
@@ -606,6 +641,8 @@ def _strip_final_period(text: str, frags: list[Offsets]) -> list[Offsets]:
     if not frags:
         return frags
     s, e = frags[-1]
+    while e > s and text[e - 1].isspace():
+        e -= 1
     while e > s and text[e - 1] in ".!" and text[e - 2 : e - 1] not in QUOTE_MARKS:
         e -= 1
     return [*frags[:-1], (s, e)] if e > s else frags[:-1]

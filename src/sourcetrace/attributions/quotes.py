@@ -54,12 +54,26 @@ def find_quotes(text: str) -> list[Quote]:
         i = ps
         open_at: int | None = None
         opener = ""
-        if pending is not None and text[ps] not in (OPEN_CURLY, STRAIGHT):
+        if pending is not None and text[ps] not in (OPEN_CURLY, STRAIGHT, "'"):
             # The open quote did not continue: close it at the previous paragraph end.
             quotes.append(Quote(pending, _prev_end(text, ps), closed=False))
             pending = None
         while i < pe:
             ch = text[i]
+            if ch == "'" and text[i + 1 : i + 2] == "'":
+                ch = STRAIGHT  # '' as a quotation mark (some wire styles); a 2-char mark
+                if open_at is None:
+                    open_at, opener = i, STRAIGHT
+                    i += 2
+                    continue
+                if opener == STRAIGHT:
+                    start = pending if pending is not None else open_at
+                    pending = None
+                    if i + 2 - start <= MAX_QUOTE_CHARS:
+                        quotes.append(Quote(start, i + 2))
+                    open_at = None
+                    i += 2
+                    continue
             if open_at is None:
                 if ch == OPEN_CURLY or (ch == STRAIGHT and _opens(text, i)):
                     open_at, opener = i, ch
