@@ -291,10 +291,13 @@ class _Extractor:
                 continue
             verb, direct = found
             subj = self._subject(verb)
+            source = self._source_span(subj)
+            if source is None and verb.idx > q.end:
+                source = self._frame_source(q, verb)
             rel = RawAttribution(
                 cue=_span_of(self._cue_tokens(verb)),
                 content=[(q.start, q.end)],
-                source=self._source_span(subj),
+                source=source,
                 kind="direct" if direct else "mixed",
                 confidence=CONF_QUOTE,
                 cue_head=verb.idx,
@@ -352,8 +355,24 @@ class _Extractor:
         for t in toks:
             if t.i in self.used:
                 continue
-            if self._is_cue_verb(t) and self.lex.is_verb_cue(t.lemma_.lower()):
+            if self._is_cue_verb(t) or (
+                t.pos_ in ("NOUN", "PROPN") and _verb_form(t.lower_) in self.lex.speech
+            ):  # "Viguerie notes." is often tagged as a noun
                 return t, True
+        return None
+
+    def _frame_source(self, q: Quote, verb: Token) -> Offsets | None:
+        """Parser gave no subject: the words between quote and cue, or after the cue."""
+        between = [t for t in self.doc if q.end <= t.idx < verb.idx and not t.is_punct]
+        if 0 < len(between) <= 8:
+            return (between[0].idx, between[-1].idx + len(between[-1]))
+        after = []
+        for t in self.doc[verb.i + 1 :]:
+            if t.is_punct or t.is_space:
+                break
+            after.append(t)
+        if not between and 0 < len(after) <= 6 and any(t.pos_ == "PROPN" for t in after):
+            return (after[0].idx, after[-1].idx + len(after[-1]))
         return None
 
     def _quote_frame_before(self, q: Quote) -> tuple[Token, bool] | None:
@@ -618,6 +637,19 @@ class _Extractor:
 
 
 # --- module helpers -------------------------------------------------------------
+def _verb_form(word: str) -> str:
+    """Crude lemma of an inflected speech verb the tagger missed ("notes" -> "note")."""
+    irregular = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "wrote": "write",
+                 "writes": "write"}
+    if word in irregular:
+        return irregular[word]
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""),
+                         ("s", "")):
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + repl
+    return word
+
+
 def _span_of(toks: Sequence[Token]) -> list[Offsets]:
     return [(toks[0].idx, toks[-1].idx + len(toks[-1]))] if toks else []
 
