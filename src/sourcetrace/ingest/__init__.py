@@ -1,0 +1,144 @@
+"""Ingest: turn files, directories and stdin into Articles.
+
+Inputs are dispatched by extension:
+
+    .txt (and any unknown extension named explicitly)  -> text.read_text_file
+    .html, .htm                                        -> html.read_html_file
+    .jsonl                                             -> jsonl.read_jsonl_file (one per line)
+    .warc, .warc.gz                                    -> warc.read_warc_file (one per record)
+    a directory                                        -> its known files, recursively, sorted
+    "-"                                                -> stdin as one text article
+
+An input that cannot become an Article is *yielded* as a BadInputError (path + reason),
+never raised, so a batch always runs to the end. Output order is deterministic and every
+Article.path is unique ("file", or "file#N" for the Nth JSONL line / WARC record), so a
+stopped batch resumes by skipping the paths already done. Everything streams: one file,
+line or record at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO, TextIO
+
+from ..article import Article
+from ..errors import BadInputError
+from . import text as _text
+from .html import read_html_file
+from .jsonl import read_jsonl_file
+from .text import article_from_bytes, article_from_text, os_error, read_text_file
+from .warc import read_warc_file
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["KNOWN_EXTENSIONS", "STDIN_PATH", "article_from_text", "iter_articles", "read_path"]
+
+# Extensions picked up when walking a directory (longest first: ".warc.gz" before ".gz").
+KNOWN_EXTENSIONS = (".warc.gz", ".jsonl", ".warc", ".html", ".htm", ".txt")
+STDIN_PATH = "<stdin>"
+
+Result = Article | BadInputError
+
+
+def iter_articles(
+    paths: Iterable[str], *, stdin: TextIO | BinaryIO | None = None
+) -> Iterator[Result]:
+    """Yield Articles (and BadInputErrors for inputs that fail) from paths, in order.
+
+    paths (Iterable[str]): files, directories, or "-" for stdin.
+    stdin (TextIO | BinaryIO | None): stream read for "-". Defaults to sys.stdin.
+    RETURNS (Iterator[Article | BadInputError]): one item per article or failed input.
+    """
+    for path in paths:
+        if path == "-":
+            yield _guarded(STDIN_PATH, lambda: iter([_read_stdin(stdin)]))
+        else:
+            yield from read_path(path)
+
+
+def read_path(path: str) -> Iterator[Result]:
+    """Yield Articles (and BadInputErrors) from one file or directory ("-": stdin)."""
+    if path == "-":
+        yield from iter_articles(["-"])
+        return
+    if os.path.isdir(path):
+        yield from _walk(path)
+        return
+    if not os.path.lexists(path):
+        yield _report(BadInputError(path, "no such file or directory"))
+        return
+    yield from _guarded_iter(path, _reader_for(path))
+
+
+def _reader_for(path: str) -> Callable[[str], Iterator[Result]]:
+    name = path.lower()
+    if name.endswith((".warc", ".warc.gz")):
+        return read_warc_file
+    if name.endswith(".jsonl"):
+        return read_jsonl_file
+    if name.endswith((".html", ".htm")):
+        return lambda p: iter([read_html_file(p)])
+    # .txt, and any other file named explicitly: try it as text (binary is caught there).
+    return lambda p: iter([read_text_file(p)])
+
+
+def _walk(directory: str) -> Iterator[Result]:
+    # Sorted by name at every level, hidden entries skipped, directory symlinks not
+    # followed (no loops). scandir lists names only, so memory stays small.
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        yield _report(os_error(directory, e))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(entry.path)
+        elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
+            yield from _guarded_iter(entry.path, _reader_for(entry.path))
+
+
+def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:
+    stream = sys.stdin if stdin is None else stdin
+    binary = getattr(stream, "buffer", None)
+    if binary is not None:
+        stream = binary
+    data = _text.read_stream(stream, STDIN_PATH)  # type: ignore[arg-type]
+    if isinstance(data, str):
+        # An already-decoded text stream (e.g. io.StringIO): use it as is.
+        _text.check_text(data, STDIN_PATH)
+        return _text.build_article(data, STDIN_PATH, {"format": "text"})
+    return article_from_bytes(data, STDIN_PATH)
+
+
+def _guarded(path: str, make: Callable[[], Iterator[Result]]) -> Result:
+    return next(_guarded_iter(path, lambda _p: make()))
+
+
+def _guarded_iter(path: str, reader: Callable[[str], Iterator[Result]]) -> Iterator[Result]:
+    # The batch boundary: whatever goes wrong with one input becomes one BadInputError
+    # for it, and the batch goes on.
+    try:
+        for item in reader(path):
+            yield _report(item) if isinstance(item, BadInputError) else item
+    except BadInputError as e:
+        yield _report(e)
+    except OSError as e:
+        yield _report(os_error(path, e))
+    except Exception as e:  # a bug or library failure must not stop the batch
+        logger.debug("%s: unexpected error", path, exc_info=True)
+        yield _report(BadInputError(path, f"unexpected error: {type(e).__name__}: {e}"))
+
+
+def _report(error: BadInputError) -> BadInputError:
+    logger.info("skipped %s: %s", error.path, error.reason)
+    return error
