@@ -1,0 +1,1 @@
+"""Evaluation against annotated corpora (``polnear``: the PolNeAR attribution corpus)."""
