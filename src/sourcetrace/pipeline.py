@@ -41,9 +41,7 @@ class Pipeline:
         self.alias_files = tuple(aliases)
         self.fast = fast
         self.batch_size = batch_size
-        self.aliases = AliasTable.builtin()
-        if self.alias_files:
-            self.aliases = self.aliases.merged(AliasTable.load(self.alias_files))
+        self.aliases = AliasTable.load(self.alias_files)  # built-in table plus user files
         self._nlp: Language | None = None
 
     @property
@@ -88,7 +86,10 @@ class Pipeline:
             return _lookup(actor_of_span, start, end)
 
         attributed = [(a.id, list(a.content.spans)) for a in attributions]
-        labels: list[Label] = find_labels(doc, actor_of, attributed, excluded=excluded)
+        labels: list[Label] = find_labels(
+            doc, actor_of, attributed, excluded=excluded,
+            actor_types={a.id: a.type for a in actors},
+        )
         unattributed = find_unattributed(doc, attributions, excluded)
         return Analysis(
             article=article,
@@ -117,8 +118,10 @@ def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
             if span is None:
                 continue
             ents = [e for e in span.ents if e.label_ in ENTITY_LABELS]
-            if not ents:
-                out.append(Mention(off[0], off[1], type_source(span).type))
+            typed = type_source(span).type
+            # Only sources that name someone become actors; "an unnamed source" is no actor.
+            if not ents and typed not in ("anonymous", "vague", "article", "document"):
+                out.append(Mention(off[0], off[1], typed))
     return out
 
 

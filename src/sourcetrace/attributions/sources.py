@@ -95,7 +95,7 @@ def type_source(span: Span, alias_type: str | None = None) -> TypedSource:
     root = _head(span)
     lemma = root.lemma_.lower()
     has_propn = any(t.pos_ == "PROPN" for t in span)
-    sent = span.sent.text if span.has_annotation("SENT_START") else text
+    sent = span.sent.text if span.doc.has_annotation("SENT_START") else text
     role = _role(span)
 
     anon_mod = any(t.lower_ in ANON_MODS for t in span)
