@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .actors import AliasTable, Mention, resolve_actors
-from .analysis import Analysis, Label
+from .analysis import Actor, Analysis, Label
 from .article import Article
 from .attributions.extract import RawAttribution, extract_attributions
 from .attributions.model import Attribution, Source
-from .attributions.sources import SourceResolver, type_source
+from .attributions.quotes import Quote, find_quotes
+from .attributions.sources import ORG_HEADS, OUTLET_HEADS, SourceResolver, type_source
 from .errors import BadInputError
 from .labels import find_labels
 from .nlp.pipeline import load_nlp
@@ -80,15 +82,20 @@ class Pipeline:
         actors, actor_of_span = resolve_actors(
             doc.text, mentions, self.aliases, excluded=excluded
         )
-        attributions = _assemble(doc, raws, actor_of_span, self.aliases)
+        actors = _retype_actors(actors)
+        actor_types = {a.id: a.type for a in actors}
+        attributions = _assemble(doc, raws, actor_of_span, self.aliases, actor_types)
 
         def actor_of(start: int, end: int) -> str | None:
             return _lookup(actor_of_span, start, end)
 
-        attributed = [(a.id, list(a.content.spans)) for a in attributions]
+        # Words inside quotation marks are the source's; a paraphrase is the writer's
+        # wording, so labels there count as the writer's (with the attribution noted).
+        quotes = find_quotes(doc.text)
+        attributed = [(a.id, _quoted_parts(quotes, a.content.spans)) for a in attributions]
         labels: list[Label] = find_labels(
             doc, actor_of, attributed, excluded=excluded,
-            actor_types={a.id: a.type for a in actors},
+            actor_types=actor_types,
         )
         unattributed = find_unattributed(doc, attributions, excluded)
         return Analysis(
@@ -119,10 +126,62 @@ def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
                 continue
             ents = [e for e in span.ents if e.label_ in ENTITY_LABELS]
             typed = type_source(span).type
-            # Only sources that name someone become actors; "an unnamed source" is no actor.
-            if not ents and typed not in ("anonymous", "vague", "article", "document"):
+            # Only sources that name someone become actors: "an unnamed source" or "the
+            # group" are not names (a back-reference takes its antecedent's actor).
+            if (
+                not ents
+                and typed not in ("anonymous", "vague", "article", "document")
+                and any(t.pos_ == "PROPN" for t in span)
+            ):
                 out.append(Mention(off[0], off[1], typed))
     return out
+
+
+def _retype_actors(actors: Sequence[Actor]) -> list[Actor]:
+    """A 'person' whose name ends in Center, Agency, Group... is an organisation."""
+    out = []
+    for a in actors:
+        last = a.name.split()[-1].lower() if a.name.split() else ""
+        if a.type == "person" and last in ORG_HEADS | OUTLET_HEADS:
+            a = replace(a, type="news_outlet" if last in OUTLET_HEADS else "organization")
+        out.append(a)
+    return out
+
+
+def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Offsets]:
+    out = []
+    for s, e in spans:
+        for q in quotes:
+            if q.start < e and s < q.end:
+                out.append((max(s, q.start), min(e, q.end)))
+    return out
+
+
+ORG_LIKE = ("organization", "government", "news_outlet")
+
+
+def _is_description(span) -> bool:
+    root = span.root
+    return root.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in root.children)
+
+
+def _actor_of_head(doc: Doc, mapping: dict[Offsets, str], off: Offsets) -> str | None:
+    """The actor whose mention holds the head word of the span at ``off``."""
+    span = doc.char_span(off[0], off[1], alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root
+    return _lookup(mapping, head.idx, head.idx + len(head))
+
+
+def _previous_actor(
+    mapping: dict[Offsets, str], types: dict[str, str], before: int, want: str
+) -> str | None:
+    best: tuple[int, str] | None = None
+    for (s, _e), actor in mapping.items():
+        if s < before and types.get(actor) == want and (best is None or s > best[0]):
+            best = (s, actor)
+    return best[1] if best else None
 
 
 def _lookup(mapping: dict[Offsets, str], start: int, end: int) -> str | None:
@@ -141,6 +200,7 @@ def _assemble(
     raws: Sequence[RawAttribution],
     actor_of_span: dict[Offsets, str],
     aliases: AliasTable,
+    actor_types: dict[str, str],
 ) -> list[Attribution]:
     """Type and resolve sources, then turn nesting into relay chains."""
     text = doc.text
@@ -153,9 +213,12 @@ def _assemble(
         entry = aliases.lookup(span.text)
         typed = type_source(span, entry.type if entry else None)
         typed, ante = resolver.resolve(span, typed)
-        actor = _lookup(actor_of_span, off[0], off[1])
+        actor = _actor_of_head(doc, actor_of_span, off)
         if actor is None and ante is not None:
-            actor = _lookup(actor_of_span, *ante)
+            actor = _actor_of_head(doc, actor_of_span, ante)
+        if actor is None and ante is None and typed.type in ORG_LIKE and _is_description(span):
+            # "the group said": the organisation named most recently before.
+            actor = _previous_actor(actor_of_span, actor_types, off[0], typed.type)
         return Source(
             mention=TextSpan.from_offsets(text, [off]),
             type=typed.type,

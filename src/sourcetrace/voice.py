@@ -15,6 +15,7 @@ Offsets = tuple[int, int]
 # Sentences shorter than this (in words) are headings, captions or fragments.
 MIN_WORDS = 4
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+REASON = "asserted in the writer's voice; no source"
 
 
 def find_unattributed(
@@ -43,9 +44,7 @@ def find_unattributed(
             continue
         if not any(t.tag_ in FINITE_TAGS for t in sent):
             continue
-        out.append(
-            Assertion(TextSpan(doc.text[s:e], ((s, e),)), "asserted in the writer's voice; no source")
-        )
+        out.append(Assertion(TextSpan(doc.text[s:e], ((s, e),)), REASON))
     return out
 
 

@@ -69,7 +69,8 @@ def test_extract_quote_across_paragraphs(nlp):
 
 
 def test_extract_quote_across_sentences(nlp):
-    p = _only(nlp, '"The river rose fast. Then the bridge went. Nobody was hurt," the sheriff said.')
+    text = '"The river rose fast. Then the bridge went. Nobody was hurt," the sheriff said.'
+    p = _only(nlp, text)
     assert p["content"] == ['"The river rose fast. Then the bridge went. Nobody was hurt,"']
     assert p["source"] == "the sheriff"
 
@@ -163,7 +164,8 @@ def test_extract_headline_cue(nlp):
 
 
 def test_extract_chain_quoted_as_saying(nlp):
-    p = _only(nlp, "The Meridian Centre quoted an unnamed source as saying that weapons were moved.")
+    text = "The Meridian Centre quoted an unnamed source as saying that weapons were moved."
+    p = _only(nlp, text)
     assert p["source"] == "an unnamed source"
     assert p["relayed_by"] == ["The Meridian Centre"]
     assert p["content"] == ["that weapons were moved"]

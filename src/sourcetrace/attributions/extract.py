@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .cues import CueLexicon, default_lexicon
 from .quotes import Quote, find_quotes
@@ -245,14 +245,21 @@ class _Extractor:
 
     # --- 1. headline -----------------------------------------------------------
     def headline(self, title: str | None) -> None:
-        first_nl = self.text.find("\n")
-        line_end = first_nl if first_nl >= 0 else len(self.text)
-        line = self.text[:line_end]
+        line_start = 0
+        for m in re.finditer(r"[^\n]*", self.text):
+            if m.group().strip() and not self._is_excluded(m.start() + _lead(m.group())):
+                line_start = m.start()
+                break
+        else:
+            return
+        line_end = self.text.find("\n", line_start)
+        line_end = line_end if line_end >= 0 else len(self.text)
+        line = self.text[line_start:line_end]
         if title and not line.strip().startswith(title.strip()[:20]):
             return
-        if not line.strip() or len(line.split()) > 25 or self._is_excluded(0):
+        if not line.strip() or len(line.split()) > 25:
             return
-        lead = len(line) - len(line.lstrip())
+        lead = line_start + _lead(line)
         body = line.strip()
         for pat, kind in ((_TITLE_VERB, "headline"), (_TITLE_COLON, "headline")):
             m = pat.match(body)
@@ -294,9 +301,14 @@ class _Extractor:
             source = self._source_span(subj)
             if source is None and verb.idx > q.end:
                 source = self._frame_source(q, verb)
+            content_start = q.start
+            if verb.idx > q.end:
+                lead_in = self._lead_in(q)
+                if lead_in is not None:
+                    content_start, direct = lead_in, False  # 'The MKO "is a ...," X said'
             rel = RawAttribution(
                 cue=_span_of(self._cue_tokens(verb)),
-                content=[(q.start, q.end)],
+                content=[(content_start, q.end)],
                 source=source,
                 kind="direct" if direct else "mixed",
                 confidence=CONF_QUOTE,
@@ -356,10 +368,26 @@ class _Extractor:
             if t.i in self.used:
                 continue
             if self._is_cue_verb(t) or (
-                t.pos_ in ("NOUN", "PROPN") and _verb_form(t.lower_) in self.lex.speech
-            ):  # "Viguerie notes." is often tagged as a noun
+                t.pos_ in ("NOUN", "PROPN")
+                and t.lower_ != _verb_form(t.lower_)
+                and _verb_form(t.lower_) in self.lex.speech
+                and (t.i + 1 >= len(self.doc) or self.doc[t.i + 1].is_punct)
+            ):  # "Viguerie notes." is often tagged as a noun; "the report" is not a cue
                 return t, True
         return None
+
+    def _lead_in(self, q: Quote) -> int | None:
+        """Start of a short subject phrase that runs into the quote in the same sentence."""
+        first = self._tok_at(q.start)
+        if first is None:
+            return None
+        sent = first.sent
+        before = [t for t in sent if t.idx < q.start and not t.is_space]
+        if not before or len(before) > 8 or before[-1].is_punct:
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in before):
+            return None
+        return before[0].idx
 
     def _frame_source(self, q: Quote, verb: Token) -> Offsets | None:
         """Parser gave no subject: the words between quote and cue, or after the cue."""
@@ -550,7 +578,9 @@ class _Extractor:
             skip = [x for x in (subj, content_tok, content_obj) if x is not None]
             skip_toks = [y for x in skip for y in x.subtree]
             if kind == "indirect" and content_tok is None:
-                skip_toks += [y for c in t.children if c.dep_ in ("dobj", "xcomp") for y in c.subtree]
+                skip_toks += [
+                    y for c in t.children if c.dep_ in ("dobj", "xcomp") for y in c.subtree
+                ]
             cue_toks = self._cue_tokens(t, skip_toks, cue_extra)
             rel = RawAttribution(
                 cue=_span_of(cue_toks),
@@ -637,6 +667,13 @@ class _Extractor:
 
 
 # --- module helpers -------------------------------------------------------------
+_KNOWN_FORMS = default_lexicon().speech
+
+
+def _lead(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def _verb_form(word: str) -> str:
     """Crude lemma of an inflected speech verb the tagger missed ("notes" -> "note")."""
     irregular = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "wrote": "write",
@@ -645,7 +682,7 @@ def _verb_form(word: str) -> str:
         return irregular[word]
     for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""),
                          ("s", "")):
-        if word.endswith(suffix):
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in _KNOWN_FORMS:
             return word[: -len(suffix)] + repl
     return word
 

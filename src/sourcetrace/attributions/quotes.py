@@ -90,9 +90,8 @@ def find_quotes(text: str) -> list[Quote]:
                 elif opener == OPEN_CURLY and ch == OPEN_CURLY:
                     open_at = i  # unbalanced: restart at the newer mark
             i += 1
-        if open_at is not None:
-            if pending is None:
-                pending = open_at
+        if open_at is not None and pending is None:
+            pending = open_at
     if pending is not None:
         quotes.append(Quote(pending, _prev_end(text, len(text)), closed=False))
     return [q for q in quotes if q.end - q.start > 2]

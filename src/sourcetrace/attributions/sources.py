@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 Offsets = tuple[int, int]
 
-ANON_MODS = {"unnamed", "anonymous", "unidentified", "undisclosed", "unnamed"}
+ANON_MODS = {"unnamed", "anonymous", "unidentified", "undisclosed"}
 ANON_HEADS = {
     "source", "official", "insider", "aide", "person", "diplomat", "officer", "staffer",
     "adviser", "advisor", "employee", "member", "operative", "confidant", "associate",
@@ -101,8 +101,14 @@ def type_source(span: Span, alias_type: str | None = None) -> TypedSource:
     anon_mod = any(t.lower_ in ANON_MODS for t in span)
     if anon_mod or (ANON_PHRASES.search(sent) and not has_propn):
         return TypedSource("anonymous", role)
-    if lemma in ANON_HEADS and not has_propn and _indefinite_or_bare(root):
-        return TypedSource("anonymous", role)
+    if (
+        lemma in ANON_HEADS
+        and root.pos_ != "PROPN"
+        and not any(c.dep_ == "compound" and c.ent_type_ == "PERSON" for c in root.children)
+        and _indefinite_or_bare(root)
+    ):
+        # "a member of the group", "a State Department official": no name is given.
+        return TypedSource("anonymous", role or _affiliation(span, root))
     if lemma in {"report", "rumor", "rumour", "speculation"} and root.tag_ in ("NNS",):
         return TypedSource("vague")  # "reports", "media reports"
     if alias_type:
@@ -110,6 +116,8 @@ def type_source(span: Span, alias_type: str | None = None) -> TypedSource:
     ent = _entity(span)
     if lemma in DOC_HEADS and root.pos_ == "NOUN":
         return TypedSource("document")
+    if ent == "PERSON" and lemma in ORG_HEADS | OUTLET_HEADS:
+        ent = "ORG"  # "Didehban Center" tagged PERSON: the head noun knows better
     if ent == "PERSON" or (root.lower_ in PERSON_PRONOUNS):
         return TypedSource("person", role)
     if ent in ("ORG", "FAC", "WORK_OF_ART") or (has_propn and lemma in ORG_HEADS | OUTLET_HEADS):
@@ -153,12 +161,18 @@ def _indefinite_or_bare(tok: Token) -> bool:
 
 
 def _entity(span: Span) -> str | None:
-    root = _head(span)
-    if root.ent_type_:
-        return root.ent_type_
-    for ent in span.ents:
-        return ent.label_
-    return None
+    """The entity label of the mention's head word (not of a name inside a modifier)."""
+    return _head(span).ent_type_ or None
+
+
+def _affiliation(span: Span, root: Token) -> str | None:
+    """'a member of the Foo Front' -> 'member of the Foo Front' (the unnamed source's role)."""
+    words = [t for t in span if t.dep_ not in ("det",) and t.i >= root.i and t.dep_ != "relcl"]
+    stop = next((t.i for t in span if t.dep_ == "relcl"), None)
+    if stop is not None:
+        words = [t for t in words if t.i < span.doc[stop].left_edge.i]
+    text = " ".join(t.text for t in words).strip(" ,")
+    return text if len(words) > 1 else None
 
 
 def _role(span: Span) -> str | None:
@@ -205,6 +219,14 @@ class SourceResolver:
             typed2 = type_source(target)
             self._remember(span, typed2, lemma, (target.start_char, target.end_char))
             return typed2, (target.start_char, target.end_char)
+        main = self._main_subject(root)
+        if main is not None and root.pos_ == "PRON" and low in ("it", "they", "he", "she"):
+            # "The government has sought X, as it believes ...": the main clause's subject.
+            typed_main = type_source(main)
+            if (low in ("he", "she")) == (typed_main.type == "person"):
+                off = (main.start_char, main.end_char)
+                self._remember(span, TypedSource(typed_main.type, typed.role), lemma, off)
+                return TypedSource(typed_main.type, typed.role), off
         if root.pos_ == "PRON" and low in ("he", "she", "him", "her"):
             ante = self._last(lambda s: s.type in ("person",), before=span.start_char)
             if ante is None:
@@ -217,9 +239,10 @@ class SourceResolver:
         elif root.pos_ == "PRON" and low in ("they", "them"):
             ante = self._last(lambda s: s.type not in ("person",), before=span.start_char)
         elif _definite(root) and root.pos_ == "NOUN":
-            ante = self._last(lambda s: s.lemma == lemma, before=span.start_char)
-            if ante is None and lemma in ("report", "statement", "study"):
+            if lemma in ("report", "statement", "study"):
                 ante = self._report_owner(span)
+            if ante is None:
+                ante = self._last(lambda s: s.lemma == lemma, before=span.start_char)
             if ante is None and lemma in ORG_HEADS | OUTLET_HEADS | {"government"}:
                 ante = self._last(
                     lambda s: s.type in ("organization", "government", "news_outlet"),
@@ -236,6 +259,17 @@ class SourceResolver:
             return inherited, target
         self._remember(span, typed, lemma, None)
         return typed, None
+
+    def _main_subject(self, pron: Token) -> Span | None:
+        """The noun subject of the clause a subordinate pronoun subject hangs under."""
+        verb = pron.head
+        if pron.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ not in ("advcl", "ccomp", "conj"):
+            return None
+        head = verb.head
+        for c in head.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
+                return self.doc[c.left_edge.i : c.i + 1]
+        return None
 
     def _remember(self, span: Span, typed: TypedSource, lemma: str, ante: Offsets | None) -> None:
         self.seen.append(_Seen((span.start_char, span.end_char), typed.type, lemma, ante))
@@ -255,7 +289,7 @@ class SourceResolver:
     def _report_owner(self, span: Span) -> _Seen | None:
         """'In a report, X Center said...' then 'the report said': the report is X's."""
         for tok in reversed(self._reports):
-            if tok.idx >= span.start_char:
+            if tok.idx >= span.start_char or tok.tag_ != "NN" or tok.dep_ != "pobj":
                 continue
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
             for c in verb.children:
