@@ -116,8 +116,12 @@ def analyze(text: str, *, path: str = "<text>", aliases: Sequence[str] = ()) -> 
 
 
 def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
+    # A lone surname the tagger calls ORG ("Dovrek said") is the person named in full before.
+    surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
     out = [
-        Mention(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS
+        Mention(e.start_char, e.end_char, "PERSON" if e.text in surnames else e.label_)
+        for e in doc.ents
+        if e.label_ in ENTITY_LABELS
     ]
     for r in raws:
         for off in ([r.source] if r.source else []) + list(r.relayed_by):
@@ -142,8 +146,10 @@ def _retype_actors(actors: Sequence[Actor]) -> list[Actor]:
     out = []
     for a in actors:
         last = a.name.split()[-1].lower() if a.name.split() else ""
-        if a.type == "person" and last in ORG_HEADS | OUTLET_HEADS:
-            a = replace(a, type="news_outlet" if last in OUTLET_HEADS else "organization")
+        if a.type in ("person", "organization") and last in OUTLET_NAME_WORDS:
+            a = replace(a, type="news_outlet")
+        elif a.type == "person" and last in ORG_HEADS:
+            a = replace(a, type="organization")
         out.append(a)
     return out
 
@@ -158,6 +164,11 @@ def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Off
 
 
 ORG_LIKE = ("organization", "government", "news_outlet")
+# Last words of proper names that mark a news outlet ("Harbour Gazette", "Lerin News Agency").
+OUTLET_NAME_WORDS = OUTLET_HEADS | {
+    "gazette", "times", "post", "herald", "tribune", "journal", "telegraph", "news", "tv",
+    "observer", "guardian", "chronicle", "courier", "express", "mirror", "standard", "today",
+}
 
 
 def _is_description(span) -> bool:
@@ -171,7 +182,11 @@ def _actor_of_head(doc: Doc, mapping: dict[Offsets, str], off: Offsets) -> str |
     if span is None:
         return None
     head = span.root
-    return _lookup(mapping, head.idx, head.idx + len(head))
+    for tok in [head, *(c for c in head.children if c.dep_ == "appos")]:
+        actor = _lookup(mapping, tok.idx, tok.idx + len(tok))
+        if actor is not None:
+            return actor
+    return None
 
 
 def _previous_actor(
@@ -219,6 +234,8 @@ def _assemble(
         if actor is None and ante is None and typed.type in ORG_LIKE and _is_description(span):
             # "the group said": the organisation named most recently before.
             actor = _previous_actor(actor_of_span, actor_types, off[0], typed.type)
+        if actor is not None and typed.type in ORG_LIKE + ("person",):
+            typed = replace(typed, type=actor_types.get(actor, typed.type))
         return Source(
             mention=TextSpan.from_offsets(text, [off]),
             type=typed.type,

@@ -110,6 +110,13 @@ def extract_attributions(
     ex.passives()
     ex.continuations()
     rels = sorted(ex.out, key=lambda r: r.cue_head)
+    # A cue inside another attribution's source ("officials who asked not to be
+    # named said") describes the source; it is not a statement of its own.
+    rels = [
+        r for r in rels
+        if not any(o is not r and o.source and o.source[0] <= r.cue_head < o.source[1]
+                   for o in rels)
+    ]
     _nest(rels)
     return rels
 
@@ -533,7 +540,7 @@ class _Extractor:
                     content_obj = pobj
                     cue_extra = [prep]
                     kind, conf = "indirect", CONF_OBJECT
-                elif dobj is not None and lemma in self.lex.object:
+                elif dobj is not None and lemma in self.lex.object and _object_ok(dobj, lemma):
                     # "described X as Y", "called X a liar", "urged X to Y": the object
                     # and its secondary predicate together are the content.
                     frags = self._subtree_span(dobj)
@@ -668,6 +675,26 @@ class _Extractor:
 
 # --- module helpers -------------------------------------------------------------
 _KNOWN_FORMS = default_lexicon().speech
+
+
+# Verbs of attack or support take a person, group or proposal, not a building.
+PHYSICAL_OBJECT_VERBS = {"attack", "hit", "blast", "target", "back", "fire", "slam"}
+PROPOSITION_NOUNS = {
+    "plan", "proposal", "idea", "policy", "bill", "decision", "claim", "deal", "measure",
+    "candidate", "candidacy", "nominee", "law", "ban", "agreement", "approach", "move",
+    "strategy", "effort", "campaign", "position", "view", "statement", "remark", "comment",
+    "record", "report", "accusation", "allegation", "notion", "charge", "rule", "order",
+}
+
+
+def _object_ok(obj: Token, lemma: str) -> bool:
+    if lemma not in PHYSICAL_OBJECT_VERBS:
+        return True
+    return (
+        obj.pos_ in ("PROPN", "PRON")
+        or obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or obj.lemma_.lower() in PROPOSITION_NOUNS
+    )
 
 
 def _lead(line: str) -> int:

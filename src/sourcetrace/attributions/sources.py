@@ -101,9 +101,11 @@ def type_source(span: Span, alias_type: str | None = None) -> TypedSource:
     anon_mod = any(t.lower_ in ANON_MODS for t in span)
     if anon_mod or (ANON_PHRASES.search(sent) and not has_propn):
         return TypedSource("anonymous", role)
+    has_person = any(t.ent_type_ == "PERSON" for t in span)
     if (
         lemma in ANON_HEADS
         and root.pos_ != "PROPN"
+        and not has_person
         and not any(c.dep_ == "compound" and c.ent_type_ == "PERSON" for c in root.children)
         and _indefinite_or_bare(root)
     ):
@@ -180,6 +182,9 @@ def _role(span: Span) -> str | None:
     root = span.root
     for c in root.children:
         if c.dep_ in ROLE_DEPS:
+            if c.ent_type_ == "PERSON" and root.ent_type_ != "PERSON":
+                # "its spokesman, Piet Arlen": the head is the role, the appositive the name.
+                return span.doc[span.start : c.left_edge.i].text.strip(" ,") or None
             sub = list(c.subtree)
             return span.doc[sub[0].i : sub[-1].i + 1].text.strip(" ,")
     m = TITLE_WORDS.match(span.text)
@@ -243,11 +248,10 @@ class SourceResolver:
                 ante = self._report_owner(span)
             if ante is None:
                 ante = self._last(lambda s: s.lemma == lemma, before=span.start_char)
-            if ante is None and lemma in ORG_HEADS | OUTLET_HEADS | {"government"}:
-                ante = self._last(
-                    lambda s: s.type in ("organization", "government", "news_outlet"),
-                    before=span.start_char,
-                )
+            if ante is None and lemma in ("government", "administration", "ministry"):
+                ante = self._last(lambda s: s.type == "government", before=span.start_char)
+            # "the group", "the agency": left to the actor stage, which knows every
+            # organisation named before, not only the ones cited as sources.
         if ante is not None:
             inherited = typed
             if typed.type in ("vague", "person", "organization") or root.pos_ == "PRON":

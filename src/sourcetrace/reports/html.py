@@ -1,0 +1,172 @@
+"""HTML report: one self-contained page (inline CSS, no script, nothing external).
+
+Every piece of article text, metadata and profile goes through ``html.escape``; the
+highlighted text is built by slicing offsets and escaping each slice.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import IO
+
+from ..analysis import Analysis
+from ._base import ReportWriter
+from ._common import (
+    LAYERS,
+    describe_source,
+    flatten_profile,
+    header_fields,
+    iter_layers,
+    segments,
+    summarize,
+    truncate,
+)
+
+# Later rules win where layers overlap, matching LAYERS order.
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;
+color:#222;line-height:1.45}
+article{border-top:3px solid #444;margin-top:2.5rem;padding-top:.5rem}
+h1{font-size:1.4rem}h2{font-size:1.2rem;margin-bottom:.2rem}
+h3{font-size:1rem;margin:1.2rem 0 .3rem}
+.meta{color:#555;font-size:.9rem}.path{font-family:monospace;color:#555;font-size:.85rem}
+.summary{background:#f3f3f3;border-left:4px solid #888;padding:.4rem .6rem;margin:.6rem 0}
+.text{white-space:pre-wrap;border:1px solid #ddd;padding:.8rem;background:#fff}
+.legend span{margin-right:.8rem;padding:0 .2rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem}
+th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}
+.excluded{color:#999;background:#f4f4f4}
+.content{background:#daf5d5}
+.unattributed{text-decoration:underline wavy #c0392b;text-decoration-thickness:2px;
+background:#fde8e6}
+.cue{background:#fff1a8;font-weight:600}
+.source{background:#cdeefd;font-weight:700;color:#035a7a}
+.label{outline:2px solid #b0309a;color:#7d1a6c}
+"""
+
+_LEGEND = {
+    "source": "source",
+    "cue": "cue",
+    "content": "attributed content",
+    "unattributed": "unattributed assertion",
+    "label": "label",
+    "excluded": "furniture (skipped)",
+}
+
+
+class HtmlWriter(ReportWriter):
+    """Writes the page head at once, one ``<article>`` per analysis, the tail on close.
+
+    title (str): the page title. Defaults to "sourcetrace report".
+    """
+
+    def __init__(self, fp: IO[str], *, title: str = "sourcetrace report") -> None:
+        super().__init__(fp)
+        self.count = 0
+        legend = "".join(
+            f'<span class="{name}">{escape(_LEGEND[name])}</span>' for name in reversed(LAYERS)
+        )
+        fp.write(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>"
+            f'<h1>{escape(title)}</h1><p class="legend">{legend}</p>\n'
+        )
+
+    def write(self, analysis: Analysis) -> None:
+        self.count += 1
+        self.fp.write(render_article(analysis, anchor=f"article-{self.count}"))
+        self.fp.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            if not self.count:
+                self.fp.write("<p>No articles.</p>\n")
+            self.fp.write("</body></html>\n")
+        super().close()
+
+
+def render_article(analysis: Analysis, *, anchor: str = "") -> str:
+    """One article as an ``<article>`` element."""
+    art = analysis.article
+    title = art.metadata.get("title") or art.path
+    meta = " · ".join(f"{k}: {v}" for k, v in header_fields(art.metadata))
+    parts = [
+        f'<article id="{escape(anchor)}">' if anchor else "<article>",
+        f"<h2>{escape(str(title))}</h2>",
+        f'<div class="path">{escape(art.path)} · id {escape(art.id)}</div>',
+    ]
+    if meta:
+        parts.append(f'<div class="meta">{escape(meta)}</div>')
+    parts.append(f'<p class="summary">{escape(summarize(analysis).line())}</p>')
+    parts.append(f'<div class="text">{highlight(analysis)}</div>')
+    parts.append(_attribution_table(analysis))
+    parts.append(_actor_table(analysis))
+    parts.append(_profile_table(analysis))
+    parts.append("</article>\n")
+    return "\n".join(parts)
+
+
+def highlight(analysis: Analysis) -> str:
+    """The article text as escaped HTML, each layer a ``<span class>`` around its slice."""
+    text = analysis.article.text
+    out = []
+    for piece, active in segments(text, list(iter_layers(analysis))):
+        if not active:
+            out.append(escape(piece))
+            continue
+        classes = " ".join(dict.fromkeys(layer.name for layer in active))
+        notes = "; ".join(dict.fromkeys(layer.note for layer in active if layer.note))
+        out.append(f'<span class="{classes}" title="{escape(notes)}">{escape(piece)}</span>')
+    return "".join(out)
+
+
+def _attribution_table(analysis: Analysis) -> str:
+    if not analysis.attributions:
+        return "<h3>Attributions</h3><p>None found.</p>"
+    rows = [
+        "<h3>Attributions</h3><table><thead><tr><th>#</th><th>kind</th><th>source</th>"
+        "<th>cue</th><th>content</th><th>confidence</th></tr></thead><tbody>"
+    ]
+    for att in analysis.attributions:
+        rows.append(
+            "<tr>"
+            f"<td>{escape(att.id)}</td><td>{escape(att.kind)}</td>"
+            f"<td>{escape(describe_source(att))}</td><td>{escape(att.cue.text)}</td>"
+            f"<td>{escape(truncate(att.content.text, 240))}</td>"
+            f'<td class="num">{att.confidence:.2f}</td>'
+            "</tr>"
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _actor_table(analysis: Analysis) -> str:
+    if not analysis.actors:
+        return "<h3>Actors</h3><p>None found.</p>"
+    rows = [
+        "<h3>Actors</h3><table><thead><tr><th>actor</th><th>type</th><th>also called</th>"
+        "<th>mentions</th></tr></thead><tbody>"
+    ]
+    for actor in analysis.actors:
+        aliases = ", ".join(a for a in actor.aliases if a != actor.name)
+        rows.append(
+            f"<tr><td>{escape(actor.name)}</td><td>{escape(actor.type)}</td>"
+            f'<td>{escape(aliases)}</td><td class="num">{len(actor.mentions)}</td></tr>'
+        )
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _profile_table(analysis: Analysis) -> str:
+    rows = flatten_profile(analysis.profile)
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><th>{escape(key)}</th><td>{escape(value)}</td></tr>" for key, value in rows
+    )
+    return f"<h3>Sourcing profile</h3><table><tbody>{body}</tbody></table>"
+
+
+__all__ = ["HtmlWriter", "highlight", "render_article"]
