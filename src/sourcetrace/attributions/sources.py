@@ -66,7 +66,7 @@ OUTLET_HEADS = {"agency", "newspaper", "network", "channel", "outlet", "paper", 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we", "you"}
 ROLE_DEPS = {"appos"}
 TITLE_WORDS = re.compile(
-    r"^(?:(?:former|then|acting|deputy|vice|chief|senior|top|US|U\.S\.|Iraqi|Iranian|"
+    r"^(?:(?i:former|then|acting|deputy|vice|chief|senior|top|US|U\.S\.|Iraqi|Iranian|"
     r"British|American|Russian|Chinese|French|German|Israeli|Syrian|the)\s+)*"
     r"(?:President|Prime Minister|PM|Minister|Secretary|Ambassador|Sen\.|Senator|Rep\.|"
     r"Representative|Gov\.|Governor|Gen\.|General|Dr\.|Mr\.|Mrs\.|Ms\.|Mayor|Judge|Justice|"
@@ -236,6 +236,12 @@ class SourceResolver:
             ante = self._last(lambda s: s.type in ("person",), before=span.start_char)
             if ante is None:
                 ante = self._last_entity(("PERSON",), span.start_char)
+            if ante is None:
+                # The tagger sometimes calls a person's name ORG ("Marta Quell said");
+                # "she" then points to the last short proper name cited.
+                ante = self._last(lambda s: self._short_name(s.offsets), before=span.start_char)
+                if ante is not None:
+                    ante = _Seen(ante.offsets, "person", ante.lemma, ante.antecedent)
         elif root.pos_ == "PRON" and low in ("it", "its"):
             ante = self._last(
                 lambda s: s.type in ("government", "organization", "news_outlet", "document"),
@@ -283,6 +289,15 @@ class SourceResolver:
             if s.offsets[0] < before and pred(s):
                 return s
         return None
+
+    def _short_name(self, off: Offsets) -> bool:
+        span = self.doc.char_span(off[0], off[1], alignment_mode="expand")
+        return (
+            span is not None
+            and 2 <= len(span) <= 3
+            and all(t.pos_ == "PROPN" for t in span)
+            and not any(t.lemma_.lower() in ORG_HEADS | OUTLET_HEADS for t in span)
+        )
 
     def _last_entity(self, labels: tuple[str, ...], before: int) -> _Seen | None:
         for ent in reversed(self.doc.ents):

@@ -1,0 +1,122 @@
+"""End-to-end behaviour of the pipeline on the project's own articles."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from sourcetrace.ingest import article_from_text
+
+
+def _example(name: str) -> str:
+    return resources.files("sourcetrace").joinpath(f"data/examples/{name}").read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def relayed(pipeline):
+    return pipeline.analyze(article_from_text(_example("01_relayed_report.txt"), "01.txt"))
+
+
+@pytest.fixture(scope="module")
+def wire(pipeline):
+    return pipeline.analyze(article_from_text(_example("02_agency_wire.txt"), "02.txt"))
+
+
+def _by_cue(analysis, cue: str):
+    return [a for a in analysis.attributions if a.cue.text == cue]
+
+
+def _actor(analysis, actor_id):
+    return next(a for a in analysis.actors if a.id == actor_id)
+
+
+def test_pipeline_offsets_index_the_text(relayed):
+    text = relayed.article.text
+    for a in relayed.attributions:
+        for part in [a.cue, a.content, *([a.source.mention] if a.source else [])]:
+            assert " ".join(text[s:e] for s, e in part.spans) == part.text
+
+
+def test_pipeline_relay_chain_to_unnamed_source(relayed):
+    (quoted,) = _by_cue(relayed, "quoted as saying")
+    assert quoted.source.type == "anonymous"
+    assert [r.mention.text for r in quoted.relayed_by] == ["the Meridian Policy Centre"]
+    assert relayed.profile["deepest_chain"] >= 2
+
+
+def test_pipeline_source_coreference_to_unnamed_source(relayed):
+    noted = _by_cue(relayed, "noted")[0]
+    assert noted.source.mention.text == "The source"
+    assert noted.source.type == "anonymous"
+    assert noted.source.antecedent.text == "an unnamed security source"
+
+
+def test_pipeline_statement_belongs_to_its_issuer(relayed):
+    said = next(
+        a for a in relayed.attributions if a.source and a.source.mention.text == "the statement"
+    )
+    assert said.source.type == "document"
+    assert _actor(relayed, said.source.actor).name == "Meridian Policy Centre"
+
+
+def test_pipeline_groups_defined_aliases(relayed):
+    front = next(a for a in relayed.actors if "VLF" in a.aliases)
+    assert {"Valdorian Liberation Front", "FLV", "Valdor Movement"} <= set(front.aliases)
+
+
+def test_pipeline_writer_labels_and_furniture(relayed):
+    writer = [lb for lb in relayed.labels if lb.voice == "writer"]
+    assert {lb.label for lb in writer} >= {"extremist", "radical"}
+    kinds = {e.kind for e in relayed.article.excluded}
+    assert {"breadcrumb", "related", "comment"} <= kinds
+    texts = [u.sentence.text for u in relayed.unattributed]
+    assert any(t.startswith("The VLF was founded in 1987") for t in texts)
+
+
+def test_pipeline_pronoun_it_refers_to_government(wire):
+    believes = _by_cue(wire, "believes")[0]
+    assert believes.source.type == "government"
+    assert believes.source.antecedent.text == "The government"
+
+
+def test_pipeline_surname_joins_full_name(wire):
+    said = _by_cue(wire, "said")
+    okonye = [a for a in said if a.source and a.source.mention.text == "Okonye"]
+    assert okonye and _actor(wire, okonye[0].source.actor).name == "Tomas Okonye"
+    vowed = _by_cue(wire, "vowed")[0]
+    assert vowed.source.role == "Prime Minister"
+    assert vowed.source.actor == okonye[0].source.actor
+
+
+def test_pipeline_anonymous_officials_and_metadata(wire):
+    anon = [a for a in wire.attributions if a.source and a.source.type == "anonymous"]
+    assert any(a.source.mention.text.startswith("Officials who asked") for a in anon)
+    assert wire.article.metadata["outlet"] == "Harbour Daily"
+    assert wire.article.metadata["published"] == "2024-03-04"
+
+
+def test_pipeline_label_inside_quote_is_attributed(wire):
+    voices = {(lb.label, lb.voice) for lb in wire.labels}
+    assert ("terrorist", "writer") in voices
+    assert any(v == "attributed" for _, v in voices)
+
+
+def test_pipeline_unseen_article(pipeline):
+    text = (
+        "Ferry fares to rise in June\n\n"
+        "The Northern Ferry Company will raise fares by 8 percent in June. "
+        "\"Fuel costs have doubled,\" said Marta Quell, the company's finance director. "
+        "An unnamed port official told the Coastal Courier that two routes could close. "
+        "Quell declined to comment on the routes."
+    )
+    result = pipeline.analyze(article_from_text(text, "ferry.txt"))
+    by_source = {a.source.mention.text: a for a in result.attributions if a.source}
+    assert by_source["Marta Quell, the company's finance director"].kind == "direct"
+    assert by_source["Marta Quell, the company's finance director"].source.type == "person"
+    official = by_source["An unnamed port official"]
+    assert official.source.type == "anonymous"
+    assert [r.mention.text for r in official.relayed_by] == ["the Coastal Courier"]
+    assert any(u.sentence.text.startswith("The Northern Ferry Company will raise")
+               for u in result.unattributed)
+    assert result.profile["anonymous_or_vague_share"] > 0
