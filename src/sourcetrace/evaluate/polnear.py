@@ -40,8 +40,13 @@ matches / predicted, recall matches / gold, summed over the split (micro average
   source, matches; absent on one side only, it does not). Overlap pairs are chosen
   greedily by the mean Jaccard of the three roles (an absent-on-both role counts 1).
   Predicted spans are ``source.mention``, ``cue`` and ``content`` of each Attribution;
-  ``relayed_by`` is not scored (PolNeAR annotates nested attributions as relations of
-  their own).
+  ``relayed_by`` is not scored.
+* **Univocal projection**: PolNeAR gives each token to at most one attribution, so it
+  never annotates an attribution inside another's content (0 of the 2,191 dev cues lie
+  inside another relation's content). sourcetrace reports nested attributions ("X
+  reported that [Y disclosed ...]"); before scoring, a predicted attribution whose cue
+  starts inside another predicted attribution's content is dropped, and the outer one
+  is scored. ``project_univocal`` does this; nothing else is filtered.
 * **Source recall per type**: PolNeAR has no source types; each gold source gets one
   derived by ``guess_source_type`` (a keyword heuristic), and recall of the source role
   is reported per derived type.
@@ -584,6 +589,20 @@ class Report:
 # --------------------------------------------------------------------------- scoring
 
 
+def project_univocal(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """Drop attributions whose cue starts inside another one's content (see module doc)."""
+    out = []
+    for a in attributions:
+        start = a.cue.spans[0][0] if a.cue.spans else -1
+        inside = any(
+            o is not a and any(s <= start < e for s, e in o.content.spans)
+            for o in attributions
+        )
+        if not inside:
+            out.append(a)
+    return out
+
+
 def _counter() -> dict[str, int]:
     return {"matched": 0, "predicted": 0, "gold": 0}
 
@@ -603,6 +622,7 @@ class Scorer:
 
     def add(self, doc: GoldDoc, predicted: Iterable[Attribution]) -> None:
         """Score one document's predicted attributions against its gold relations."""
+        predicted = project_univocal(list(predicted))
         text = doc.text
         toks = _Tokens(text)
 
