@@ -247,8 +247,8 @@ def test_polnear_reliability_buckets():
         pred("Mayor Ada Quill", "said", _at(TEXT, "the bridge will reopen in May"), 0.95),
         pred("a memo", "doubt", _at(TEXT, "it"), 1.0),  # wrong
         pred(None, "shows", _at(TEXT, "Critics "), 0.2),  # overlap only
-        pred(None, "reopen", (0, 3), 0.0),  # wrong
-        pred(None, "reopen", (0, 3), 1.7),  # wrong, confidence clamped into the top bucket
+        pred(None, "Ada", (0, 3), 0.0),  # wrong
+        pred(None, "Quill", (0, 3), 1.7),  # wrong, confidence clamped into the top bucket
     ]
     r = score([(doc, preds)])
     counts = [(b.low, b.count, b.exact, b.overlap) for b in r.reliability]
@@ -383,3 +383,15 @@ def test_polnear_dev_gold_against_itself():
         for rule in ("exact", "overlap", "soft"):
             assert getattr(r.roles[role], rule).f1 == 1.0, (role, rule)
     assert r.relation.exact.f1 == 1.0 and r.relation.overlap.f1 == 1.0
+
+
+def test_polnear_nested_prediction_is_not_scored():
+    doc = _gold_doc()
+    outer = _attr(
+        TEXT, [_at(TEXT, "Mayor Ada Quill")], [_at(TEXT, "said")],
+        [_at(TEXT, "the bridge will reopen in May")], 0.9,
+    )
+    nested = _attr(TEXT, None, [_at(TEXT, "reopen")], [_at(TEXT, "in May")], 0.9)
+    r = score([(doc, [outer, nested])])
+    assert r.roles["cue"].exact.predicted == 1
+    assert r.roles["cue"].exact.matched == 1
