@@ -364,7 +364,8 @@ class _Extractor:
         tail = self.text[end:stop]
         if not tail.strip() or not re.match(r"^\s*[,\u2014\u2013-]?\s*\S", tail):
             return None
-        if self.text[q.end - 2 : q.end - 1] not in (",", "?", "!", "\u2014", "-") and not (
+        inner = self.text[q.start : q.end].rstrip(QUOTE_MARKS)
+        if inner[-1:] not in (",", "?", "!", "\u2014", "-") and not (
             tail.lstrip().startswith(",")
         ):
             return None
@@ -774,7 +775,8 @@ def _quote_is_sentence(text: str, q: Quote) -> bool:
     if before and before[-1] not in ".!?\u201d\"\n:" and not before.endswith(("said", "says")):
         return False
     after = text[q.end : q.end + 3]
-    return not after.strip() or after.lstrip()[0] in ".!?\n" or text[q.end - 2] in ".!?"
+    last = text[q.start : q.end].rstrip(QUOTE_MARKS)[-1:]
+    return not after.strip() or after.lstrip()[0] in ".!?\n" or last in (".", "!", "?")
 
 
 def _nest(rels: list[RawAttribution]) -> None:
