@@ -46,7 +46,7 @@ ERRORS_SUFFIX = ".errors.jsonl"
 
 _EXIT_HELP = (
     "Exit status: 0 all inputs analysed; 1 some inputs failed (the rest were written); "
-    "2 usage error; 3 nothing could be analysed."
+    "2 usage error; 3 nothing could be analysed; 130 interrupted."
 )
 
 app = typer.Typer(

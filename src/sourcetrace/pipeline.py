@@ -75,12 +75,13 @@ class Pipeline:
     def analyze_doc(self, article: Article, doc: Doc) -> Analysis:
         """Run every stage after the parse on one article."""
         excluded = [(e.start, e.end) for e in article.excluded]
+        text = article.text  # the same string as doc.text, without rebuilding it
         raws = extract_attributions(
             doc, excluded=excluded, title=article.metadata.get("title")
         )
         mentions = _mentions(doc, raws)
         actors, actor_of_span = resolve_actors(
-            doc.text, mentions, self.aliases, excluded=excluded
+            text, mentions, self.aliases, excluded=excluded
         )
         actors = _retype_actors(actors)
         actor_types = {a.id: a.type for a in actors}
@@ -91,7 +92,7 @@ class Pipeline:
 
         # Words inside quotation marks are the source's; a paraphrase is the writer's
         # wording, so labels there count as the writer's (with the attribution noted).
-        quotes = find_quotes(doc.text)
+        quotes = find_quotes(text)
         attributed = [(a.id, _quoted_parts(quotes, a.content.spans)) for a in attributions]
         labels: list[Label] = find_labels(
             doc, actor_of, attributed, excluded=excluded,
@@ -218,7 +219,7 @@ def _assemble(
     actor_types: dict[str, str],
 ) -> list[Attribution]:
     """Type and resolve sources, then turn nesting into relay chains."""
-    text = doc.text
+    text = doc.text  # once: Doc.text rebuilds the string on each access
     resolver = SourceResolver(doc)
 
     def make_source(off: Offsets) -> Source | None:

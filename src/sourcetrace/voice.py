@@ -34,17 +34,18 @@ def find_unattributed(
         if a.source:
             covered.extend(a.source.mention.spans)
     covered.sort()
+    text = doc.text  # Doc.text rebuilds the string on every access
     out = []
     for sent in _sentences(doc):
-        s, e = _trim(doc.text, sent.start_char, sent.end_char)
+        s, e = _trim(text, sent.start_char, sent.end_char)
         if e <= s or _overlaps(s, e, excluded) or _overlaps(s, e, covered):
             continue
         words = [t for t in sent if not t.is_punct and not t.is_space]
-        if len(words) < MIN_WORDS or doc.text[s:e].rstrip().endswith("?"):
+        if len(words) < MIN_WORDS or text[s:e].rstrip().endswith("?"):
             continue
         if not any(t.tag_ in FINITE_TAGS for t in sent):
             continue
-        out.append(Assertion(TextSpan(doc.text[s:e], ((s, e),)), REASON))
+        out.append(Assertion(TextSpan(text[s:e], ((s, e),)), REASON))
     return out
 
 

@@ -140,6 +140,15 @@ class _Extractor:
         span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
+    def _toks_between(self, start: int, end: int) -> list[Token]:
+        """Tokens starting in [start, end), found by offset rather than a scan of the doc."""
+        if end <= start:
+            return []
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return []
+        return [t for t in span if start <= t.idx < end]
+
     def _in_quote(self, pos: int) -> Quote | None:
         for q in self.quote_list:
             if q.start <= pos < q.end:
@@ -273,7 +282,7 @@ class _Extractor:
             if not m:
                 continue
             src = (lead + m.start("src"), lead + m.end("src"))
-            src_toks = [t for t in self.doc if src[0] <= t.idx < src[1]]
+            src_toks = self._toks_between(*src)
             if any(t.pos_ in ("VERB", "AUX") for t in src_toks):
                 continue  # "The coach said: ..." is a sentence, not a headline
             if pat is _TITLE_COLON and (
@@ -285,7 +294,7 @@ class _Extractor:
             if body.endswith("."):
                 con_end -= 1
             content = [(lead + m.start("con"), con_end)]
-            toks = [t for t in self.doc if cue[0] <= t.idx < cue[1]]
+            toks = self._toks_between(*cue)
             self._add(
                 RawAttribution(
                     cue=[cue], content=content, source=src, kind=kind,
@@ -369,7 +378,7 @@ class _Extractor:
             tail.lstrip().startswith(",")
         ):
             return None
-        toks = [t for t in self.doc if end <= t.idx < stop]
+        toks = self._toks_between(end, stop)
         if len(toks) > MAX_FRAME_TOKENS:
             toks = toks[:MAX_FRAME_TOKENS]
         for t in toks:
@@ -399,7 +408,7 @@ class _Extractor:
 
     def _frame_source(self, q: Quote, verb: Token) -> Offsets | None:
         """Parser gave no subject: the words between quote and cue, or after the cue."""
-        between = [t for t in self.doc if q.end <= t.idx < verb.idx and not t.is_punct]
+        between = [t for t in self._toks_between(q.end, verb.idx) if not t.is_punct]
         if 0 < len(between) <= 8:
             return (between[0].idx, between[-1].idx + len(between[-1]))
         after = []
@@ -423,7 +432,7 @@ class _Extractor:
             return None
         stripped = seg.rstrip()
         direct = stripped.endswith((":", ","))
-        toks = [t for t in self.doc if seg_start <= t.idx < start]
+        toks = self._toks_between(seg_start, start)
         for t in reversed(toks):
             if t.i in self.used or not self._is_cue_verb(t):
                 continue
