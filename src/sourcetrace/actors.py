@@ -46,6 +46,7 @@ A file that cannot be used raises ``ConfigError("<path>: <reason>")``.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import logging
@@ -1043,17 +1044,26 @@ _LEADING_THE_RE = re.compile(r"(?i)the\s+")
 
 
 def _ranges(excluded: Iterable[Any]) -> list[Offsets]:
-    out: list[Offsets] = []
+    """Excluded ranges, sorted and merged (what ``_overlaps`` expects)."""
+    raw: list[Offsets] = []
     for item in excluded:
         if isinstance(item, tuple | list):
-            out.append((int(item[0]), int(item[1])))
+            raw.append((int(item[0]), int(item[1])))
         else:
-            out.append((int(item.start), int(item.end)))
-    return out
+            raw.append((int(item.start), int(item.end)))
+    out: list[list[int]] = []
+    for a, b in sorted(raw):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
 
 
-def _overlaps(s: int, e: int, ranges: Iterable[Offsets]) -> bool:
-    return any(s < re_ and rs < e for rs, re_ in ranges)
+def _overlaps(s: int, e: int, ranges: Sequence[Offsets]) -> bool:
+    """Whether [s, e) meets one of ``ranges`` (sorted and merged, as from ``_ranges``)."""
+    i = bisect_left(ranges, (e, e)) - 1
+    return i >= 0 and ranges[i][1] > s
 
 
 def _trim_range(text: str, s: int, e: int) -> Offsets:
@@ -1327,6 +1337,34 @@ def _surface_regex(surface: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w\-]){body}(?![\w]|-\w)")
 
 
+class _RecIndex:
+    """Mention records sorted by start: overlap queries read a window, not every record."""
+
+    def __init__(self, recs: list[_Rec]) -> None:
+        self.recs = recs
+        self.keys: list[tuple[int, int]] = sorted((r.start, k) for k, r in enumerate(recs))
+        self.longest = max((r.end - r.start for r in recs), default=0)
+        self.known = {k for _s, k in self.keys}
+
+    def add(self, k: int) -> None:
+        if k in self.known:
+            return
+        r = self.recs[k]
+        bisect.insort(self.keys, (r.start, k))
+        self.longest = max(self.longest, r.end - r.start)
+        self.known.add(k)
+
+    def overlapping(self, s: int, e: int) -> list[int]:
+        lo = bisect.bisect_left(self.keys, (s - self.longest, -1))
+        hi = bisect.bisect_left(self.keys, (e, -1))
+        out = []
+        for _start, k in self.keys[lo:hi]:
+            r = self.recs[k]
+            if not r.dropped and r.start < e and s < r.end:
+                out.append(k)
+        return sorted(out)
+
+
 def _scan_surfaces(
     text: str,
     recs: list[_Rec],
@@ -1366,6 +1404,7 @@ def _scan_surfaces(
                     if len(sur) >= 3 and surname_owner.get(sur) == {root}:
                         jobs.append((sur, root, True))
     jobs.sort(key=lambda j: -len(j[0]))
+    index = _RecIndex(recs)
     for surface, root, one_word_person in jobs:
         for m in _surface_regex(surface).finditer(text):
             s, e = m.span()
@@ -1373,7 +1412,7 @@ def _scan_surfaces(
                 continue
             if one_word_person and _inside_longer_name(text, s, e):
                 continue
-            inside = [k for k, r in enumerate(recs) if not r.dropped and r.start < e and s < r.end]
+            inside = index.overlapping(s, e)
             if any(
                 (recs[k].start, recs[k].end) == (s, e)
                 or not (s <= recs[k].start and recs[k].end <= e)
@@ -1385,6 +1424,7 @@ def _scan_surfaces(
             if idx is None:
                 continue
             recs[idx].scanned = True
+            index.add(idx)
             uf.union(root, idx)
             # Mentions inside the hit ("Khalq" in "Mujahedin-e Khalq"): a lone one joins
             # the actor; one that belongs to another actor was a word of this name.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -85,10 +86,11 @@ class Pipeline:
         )
         actors = _retype_actors(actors)
         actor_types = {a.id: a.type for a in actors}
-        attributions = _assemble(doc, raws, actor_of_span, self.aliases, actor_types)
+        index = MentionIndex(actor_of_span)
+        attributions = _assemble(doc, raws, index, self.aliases, actor_types)
 
         def actor_of(start: int, end: int) -> str | None:
-            return _lookup(actor_of_span, start, end)
+            return index.lookup(start, end)
 
         # Words inside quotation marks are the source's; a paraphrase is the writer's
         # wording, so labels there count as the writer's (with the attribution noted).
@@ -118,10 +120,11 @@ def analyze(text: str, *, path: str = "<text>", aliases: Sequence[str] = ()) -> 
 
 def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
     # A lone surname the tagger calls ORG ("Dovrek said") is the person named in full before.
-    surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
+    ents = list(doc.ents)  # Doc.ents (and Span.ents) rebuild the list on each access
+    surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and " " in e.text}
     out = [
         Mention(e.start_char, e.end_char, "PERSON" if e.text in surnames else e.label_)
-        for e in doc.ents
+        for e in ents
         if e.label_ in ENTITY_LABELS
     ]
     for r in raws:
@@ -129,12 +132,12 @@ def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
             span = doc.char_span(off[0], off[1], alignment_mode="expand")
             if span is None:
                 continue
-            ents = [e for e in span.ents if e.label_ in ENTITY_LABELS]
+            has_ent = any(t.ent_type_ in ENTITY_LABELS for t in span)
             typed = type_source(span).type
             # Only sources that name someone become actors: "an unnamed source" or "the
             # group" are not names (a back-reference takes its antecedent's actor).
             if (
-                not ents
+                not has_ent
                 and typed not in ("anonymous", "vague", "article", "document")
                 and any(t.pos_ == "PROPN" for t in span)
             ):
@@ -177,44 +180,58 @@ def _is_description(span) -> bool:
     return root.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in root.children)
 
 
-def _actor_of_head(doc: Doc, mapping: dict[Offsets, str], off: Offsets) -> str | None:
+def _actor_of_head(doc: Doc, index: MentionIndex, off: Offsets) -> str | None:
     """The actor whose mention holds the head word of the span at ``off``."""
     span = doc.char_span(off[0], off[1], alignment_mode="expand")
     if span is None:
         return None
     head = span.root
     for tok in [head, *(c for c in head.children if c.dep_ == "appos")]:
-        actor = _lookup(mapping, tok.idx, tok.idx + len(tok))
+        actor = index.lookup(tok.idx, tok.idx + len(tok))
         if actor is not None:
             return actor
     return None
 
 
 def _previous_actor(
-    mapping: dict[Offsets, str], types: dict[str, str], before: int, want: str
+    index: MentionIndex, types: dict[str, str], before: int, want: str
 ) -> str | None:
     best: tuple[int, str] | None = None
-    for (s, _e), actor in mapping.items():
+    for (s, _e), actor in index.before(before):
         if s < before and types.get(actor) == want and (best is None or s > best[0]):
             best = (s, actor)
     return best[1] if best else None
 
 
-def _lookup(mapping: dict[Offsets, str], start: int, end: int) -> str | None:
-    """The actor whose mention lies inside [start, end) (longest wins)."""
-    best: tuple[int, str] | None = None
-    for (s, e), actor in mapping.items():
-        if start <= s and e <= end or (s <= start and end <= e):
-            length = e - s
-            if best is None or length > best[0]:
-                best = (length, actor)
-    return best[1] if best else None
+class MentionIndex:
+    """Actor mentions sorted by start, so lookups read only the neighbourhood of a range."""
+
+    # Longest mention expected; a window this wide before a range finds mentions holding it.
+    MAX_MENTION_CHARS = 300
+
+    def __init__(self, mapping: dict[Offsets, str]) -> None:
+        self.items = sorted(mapping.items())
+        self.starts = [s for (s, _e), _a in self.items]
+
+    def before(self, pos: int) -> list[tuple[Offsets, str]]:
+        return self.items[: bisect.bisect_left(self.starts, pos)]
+
+    def lookup(self, start: int, end: int) -> str | None:
+        """The actor whose mention lies inside [start, end) or holds it (longest wins)."""
+        lo = bisect.bisect_left(self.starts, start - self.MAX_MENTION_CHARS)
+        hi = bisect.bisect_right(self.starts, end)
+        best: tuple[int, str] | None = None
+        for (s, e), actor in self.items[lo:hi]:
+            holds = start <= s and e <= end or (s <= start and end <= e)
+            if holds and (best is None or e - s > best[0]):
+                best = (e - s, actor)
+        return best[1] if best else None
 
 
 def _assemble(
     doc: Doc,
     raws: Sequence[RawAttribution],
-    actor_of_span: dict[Offsets, str],
+    index: MentionIndex,
     aliases: AliasTable,
     actor_types: dict[str, str],
 ) -> list[Attribution]:
@@ -229,12 +246,12 @@ def _assemble(
         entry = aliases.lookup(span.text)
         typed = type_source(span, entry.type if entry else None)
         typed, ante = resolver.resolve(span, typed)
-        actor = _actor_of_head(doc, actor_of_span, off)
+        actor = _actor_of_head(doc, index, off)
         if actor is None and ante is not None:
-            actor = _actor_of_head(doc, actor_of_span, ante)
+            actor = _actor_of_head(doc, index, ante)
         if actor is None and ante is None and typed.type in ORG_LIKE and _is_description(span):
             # "the group said": the organisation named most recently before.
-            actor = _previous_actor(actor_of_span, actor_types, off[0], typed.type)
+            actor = _previous_actor(index, actor_types, off[0], typed.type)
         if actor is not None and typed.type in ORG_LIKE + ("person",):
             typed = replace(typed, type=actor_types.get(actor, typed.type))
         return Source(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
@@ -33,7 +34,8 @@ def find_unattributed(
         covered.extend(a.content.spans)
         if a.source:
             covered.extend(a.source.mention.spans)
-    covered.sort()
+    covered = _merge(covered)
+    excluded = _merge(excluded)
     text = doc.text  # Doc.text rebuilds the string on every access
     out = []
     for sent in _sentences(doc):
@@ -71,5 +73,17 @@ def _trim(text: str, s: int, e: int) -> Offsets:
     return s, e
 
 
-def _overlaps(s: int, e: int, ranges: Sequence[Offsets]) -> bool:
-    return any(a < e and s < b for a, b in ranges)
+def _merge(ranges: Sequence[Offsets]) -> list[Offsets]:
+    out: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _overlaps(s: int, e: int, merged: Sequence[Offsets]) -> bool:
+    """Whether [s, e) meets a range of ``merged`` (sorted, disjoint): one bisect."""
+    i = bisect.bisect_left(merged, (e, e)) - 1
+    return i >= 0 and merged[i][1] > s

@@ -16,6 +16,7 @@ content is relayed by that one's source ("Mehr reported [a member ... disclosed]
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,10 +113,9 @@ def extract_attributions(
     rels = sorted(ex.out, key=lambda r: r.cue_head)
     # A cue inside another attribution's source ("officials who asked not to be
     # named said") describes the source; it is not a statement of its own.
+    sources = _SpanIndex([(r.source, i) for i, r in enumerate(rels) if r.source])
     rels = [
-        r for r in rels
-        if not any(o is not r and o.source and o.source[0] <= r.cue_head < o.source[1]
-                   for o in rels)
+        r for i, r in enumerate(rels) if not any(j != i for j in sources.holding(r.cue_head))
     ]
     _nest(rels)
     return rels
@@ -788,17 +788,24 @@ def _quote_is_sentence(text: str, q: Quote) -> bool:
     return not after.strip() or after.lstrip()[0] in ".!?\n" or last in (".", "!", "?")
 
 
+class _SpanIndex:
+    """(start, end) ranges sorted by start: which ranges hold a position, in a window."""
+
+    def __init__(self, items: Sequence[tuple[Offsets, int]]) -> None:
+        self.items = sorted(items)
+        self.starts = [s for (s, _e), _i in self.items]
+        self.longest = max((e - s for (s, e), _i in self.items), default=0)
+
+    def holding(self, pos: int) -> list[int]:
+        lo = bisect.bisect_left(self.starts, pos - self.longest)
+        hi = bisect.bisect_right(self.starts, pos)
+        return [i for (s, e), i in self.items[lo:hi] if s <= pos < e]
+
+
 def _nest(rels: list[RawAttribution]) -> None:
-    """Mark each attribution whose cue sits inside another's content."""
+    """Mark each attribution whose cue sits inside another's content (the smallest such)."""
+    contents = _SpanIndex([(frag, j) for j, r in enumerate(rels) for frag in r.content])
+    sizes = [sum(b - a for a, b in r.content) for r in rels]
     for i, inner in enumerate(rels):
-        best: int | None = None
-        best_len = 0
-        for j, outer in enumerate(rels):
-            if i == j:
-                continue
-            for s, e in outer.content:
-                if s <= inner.cue_head < e:
-                    length = sum(b - a for a, b in outer.content)
-                    if best is None or length < best_len:
-                        best, best_len = j, length
-        inner.nested_in = best
+        outers = [j for j in contents.holding(inner.cue_head) if j != i]
+        inner.nested_in = min(outers, key=lambda j: (sizes[j], j)) if outers else None

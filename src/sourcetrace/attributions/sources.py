@@ -207,6 +207,7 @@ class SourceResolver:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.seen: list[_Seen] = []
+        self._ents: list[Span] | None = None
         self._reports = [t for t in doc if t.lemma_.lower() in ("report", "statement", "study")]
 
     def resolve(self, span: Span, typed: TypedSource) -> tuple[TypedSource, Offsets | None]:
@@ -300,7 +301,9 @@ class SourceResolver:
         )
 
     def _last_entity(self, labels: tuple[str, ...], before: int) -> _Seen | None:
-        for ent in reversed(self.doc.ents):
+        if self._ents is None:  # Doc.ents is rebuilt on each access: read it once
+            self._ents = list(self.doc.ents)
+        for ent in reversed(self._ents):
             if ent.end_char <= before and ent.label_ in labels:
                 return _Seen((ent.start_char, ent.end_char), "person", ent.root.lemma_, None)
         return None
