@@ -624,7 +624,12 @@ class _Extractor:
             ):
                 stop.update(x.i for x in t.subtree)
                 stop.add(t.i - 1)
-            elif t.dep_ == "conj" and self._is_cue_verb(t) and t.head.i >= clause.i:
+            elif (
+                t.dep_ == "conj"
+                and self._is_cue_verb(t)
+                and t.head.i >= clause.i
+                and clause.i > clause.head.i  # only a clause after its cue ("X said A but B")
+            ):
                 # "... would offer a prayer but did not suggest ...": the speaker's next verb
                 stop.update(x.i for x in t.subtree)
                 stop.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
