@@ -6,6 +6,7 @@ import bisect
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,6 +18,7 @@ from .attributions.extract import RawAttribution, extract_attributions
 from .attributions.model import Attribution, Source
 from .attributions.quotes import Quote, find_quotes
 from .attributions.sources import ORG_HEADS, OUTLET_HEADS, SourceResolver, type_source
+from .attributions.tagger import load_tagger, tag_spans
 from .errors import BadInputError
 from .labels import find_labels
 from .nlp.pipeline import load_nlp
@@ -27,6 +29,7 @@ from .voice import find_unattributed
 logger = logging.getLogger(__name__)
 
 Offsets = tuple[int, int]
+T = TypeVar("T")
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 
 
@@ -34,7 +37,7 @@ class Pipeline:
     """Reusable analyser for batches.
 
     aliases (Sequence[str]): user alias files (YAML or CSV) added to the built-in table.
-    fast (bool): rule-only path for bulk work (the only path until a trained model ships).
+    fast (bool): rule-only path for bulk work (skips the trained cue/source tagger).
     batch_size (int): texts per nlp.pipe batch.
     """
 
@@ -46,6 +49,8 @@ class Pipeline:
         self.batch_size = batch_size
         self.aliases = AliasTable.load(self.alias_files)  # built-in table plus user files
         self._nlp: Language | None = None
+        self._tagger: Language | None = None
+        self._tagger_loaded = False
 
     @property
     def nlp(self) -> Language:
@@ -59,6 +64,16 @@ class Pipeline:
             raise result
         return result
 
+    @property
+    def tagger(self) -> Language | None:
+        """The trained cue/source tagger, or None on the fast path or when none ships."""
+        if self.fast:
+            return None
+        if not self._tagger_loaded:
+            self._tagger = load_tagger()
+            self._tagger_loaded = True
+        return self._tagger
+
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis | BadInputError]:
         """Analyse articles lazily, in order; memory stays flat however many come in.
 
@@ -66,19 +81,39 @@ class Pipeline:
         and the stream goes on.
         """
         stream = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size):
-            try:
-                yield self.analyze_doc(article, doc)
-            except Exception as exc:  # one bad article never stops the batch
-                logger.debug("analysis failed for %s", article.path, exc_info=True)
-                yield BadInputError(article.path, f"analysis failed: {type(exc).__name__}: {exc}")
+        parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
+        for batch in _batches(parsed, self.batch_size):
+            tagged = self._tag([doc for doc, _a in batch])
+            for (doc, article), spans in zip(batch, tagged, strict=True):
+                try:
+                    yield self.analyze_doc(article, doc, tagged=spans)
+                except Exception as exc:  # one bad article never stops the batch
+                    logger.debug("analysis failed for %s", article.path, exc_info=True)
+                    reason = f"analysis failed: {type(exc).__name__}: {exc}"
+                    yield BadInputError(article.path, reason)
 
-    def analyze_doc(self, article: Article, doc: Doc) -> Analysis:
-        """Run every stage after the parse on one article."""
+    def _tag(self, docs: list[Doc]) -> list[list[tuple[int, int, str]] | None]:
+        tagger = self.tagger
+        if tagger is None:
+            return [None] * len(docs)
+        try:
+            return list(tag_spans(tagger, docs, batch_size=self.batch_size))
+        except Exception:  # the rules still run without the tagger's help
+            logger.warning("attribution tagger failed on a batch; using rules only",
+                           exc_info=True)
+            return [None] * len(docs)
+
+    def analyze_doc(
+        self, article: Article, doc: Doc, *, tagged: Sequence[tuple[int, int, str]] | None = None
+    ) -> Analysis:
+        """Run every stage after the parse on one article.
+
+        tagged: CUE/SOURCE spans from the trained tagger for this doc (None: rules only).
+        """
         excluded = [(e.start, e.end) for e in article.excluded]
         text = article.text  # the same string as doc.text, without rebuilding it
         raws = extract_attributions(
-            doc, excluded=excluded, title=article.metadata.get("title")
+            doc, excluded=excluded, title=article.metadata.get("title"), tagged=tagged
         )
         mentions = _mentions(doc, raws)
         actors, actor_of_span = resolve_actors(
@@ -143,6 +178,17 @@ def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
             ):
                 out.append(Mention(off[0], off[1], typed))
     return out
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _retype_actors(actors: Sequence[Actor]) -> list[Actor]:
