@@ -67,7 +67,7 @@ from rapidfuzz import fuzz, process
 from .analysis import Actor
 from .attributions.model import SOURCE_TYPES
 from .errors import ConfigError
-from .spans import Offsets, TextSpan
+from .spans import Offsets, TextSpan, merge_ranges
 
 __all__ = [
     "LABEL_TYPES",
@@ -1051,13 +1051,7 @@ def _ranges(excluded: Iterable[Any]) -> list[Offsets]:
             raw.append((int(item[0]), int(item[1])))
         else:
             raw.append((int(item.start), int(item.end)))
-    out: list[list[int]] = []
-    for a, b in sorted(raw):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
+    return merge_ranges(raw)
 
 
 def _overlaps(s: int, e: int, ranges: Sequence[Offsets]) -> bool:

@@ -48,3 +48,14 @@ def merge_offsets(doc_text: str, spans: Iterable[Offsets]) -> tuple[Offsets, ...
         else:
             out.append([s, e])
     return tuple((s, e) for s, e in out)
+
+
+def merge_ranges(ranges: Iterable[Offsets]) -> list[Offsets]:
+    """Sort ranges and join the ones that overlap or touch (for bisect lookups)."""
+    out: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from .analysis import Assertion
 from .attributions.model import Attribution
-from .spans import TextSpan
+from .spans import TextSpan, merge_ranges
 
 Offsets = tuple[int, int]
 
@@ -34,8 +34,8 @@ def find_unattributed(
         covered.extend(a.content.spans)
         if a.source:
             covered.extend(a.source.mention.spans)
-    covered = _merge(covered)
-    excluded = _merge(excluded)
+    covered = merge_ranges(covered)
+    excluded = merge_ranges(excluded)
     text = doc.text  # Doc.text rebuilds the string on every access
     out = []
     for sent in _sentences(doc):
@@ -71,16 +71,6 @@ def _trim(text: str, s: int, e: int) -> Offsets:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
-
-
-def _merge(ranges: Sequence[Offsets]) -> list[Offsets]:
-    out: list[list[int]] = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
 
 
 def _overlaps(s: int, e: int, merged: Sequence[Offsets]) -> bool:

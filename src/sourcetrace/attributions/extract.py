@@ -247,16 +247,7 @@ class _Extractor:
 
     def _subtree_span(self, tok: Token, stop: set[int] | None = None) -> list[Offsets]:
         """Character ranges of a token's subtree, skipping tokens in ``stop``."""
-        frags: list[list[int]] = []
-        for t in tok.subtree:
-            if stop and t.i in stop:
-                continue
-            if frags and t.i == frags[-1][2] + 1:
-                frags[-1][1] = t.idx + len(t)
-                frags[-1][2] = t.i
-            else:
-                frags.append([t.idx, t.idx + len(t), t.i])
-        return [(s, e) for s, e, _ in frags]
+        return _token_frags([t for t in tok.subtree if not (stop and t.i in stop)])
 
     def _expand_to_quotes(self, frags: list[Offsets]) -> list[Offsets]:
         out = list(frags)
