@@ -120,3 +120,19 @@ def test_pipeline_unseen_article(pipeline):
     assert any(u.sentence.text.startswith("The Northern Ferry Company will raise")
                for u in result.unattributed)
     assert result.profile["anonymous_or_vague_share"] > 0
+
+
+def test_pipeline_tagger_adds_cues_the_rules_miss(pipeline):
+    from sourcetrace.pipeline import Pipeline
+
+    if pipeline.tagger is None:
+        pytest.skip("no trained tagger in this build")
+    text = "Residents expressed frustration with the new parking rules."
+    article = article_from_text(text, "parking.txt")
+    full = pipeline.analyze(article)
+    fast = Pipeline(fast=True).analyze(article)
+    assert fast.attributions == ()
+    (found,) = full.attributions
+    assert found.source.mention.text == "Residents"
+    assert found.cue.text == "expressed"
+    assert found.content.text == "frustration with the new parking rules"
