@@ -136,3 +136,15 @@ def test_pipeline_tagger_adds_cues_the_rules_miss(pipeline):
     assert found.source.mention.text == "Residents"
     assert found.cue.text == "expressed"
     assert found.content.text == "frustration with the new parking rules"
+
+
+def test_pipeline_the_group_refers_to_last_organisation_not_a_people(pipeline):
+    text = (
+        "The Ostland Farmers Union said grain prices were too low. "
+        "Greek and Turkish traders disagreed. "
+        "The union said it would strike on Monday."
+    )
+    result = pipeline.analyze(article_from_text(text, "union.txt"))
+    said = [a for a in result.attributions if a.source and a.source.mention.text == "The union"]
+    assert said, [a.source and a.source.mention.text for a in result.attributions]
+    assert _actor(result, said[0].source.actor).name == "Ostland Farmers Union"

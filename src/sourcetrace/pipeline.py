@@ -240,11 +240,18 @@ def _actor_of_head(doc: Doc, index: MentionIndex, off: Offsets) -> str | None:
 
 
 def _previous_actor(
-    index: MentionIndex, types: dict[str, str], before: int, want: str
+    index: MentionIndex, types: dict[str, str], before: int, want: str, skip: set[Offsets]
 ) -> str | None:
+    """The actor of the wanted type mentioned last before ``before``.
+
+    skip: mentions that name a people or creed ("Shiite", "Iraqi"): an adjective, not
+    the organisation "the group" refers back to.
+    """
     best: tuple[int, str] | None = None
-    for (s, _e), actor in index.before(before):
-        if s < before and types.get(actor) == want and (best is None or s > best[0]):
+    for (s, e), actor in index.before(before):
+        if (s, e) in skip:
+            continue
+        if types.get(actor) == want and (best is None or s > best[0]):
             best = (s, actor)
     return best[1] if best else None
 
@@ -284,6 +291,7 @@ def _assemble(
     """Type and resolve sources, then turn nesting into relay chains."""
     text = doc.text  # once: Doc.text rebuilds the string on each access
     resolver = SourceResolver(doc)
+    norp = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "NORP"}
 
     def make_source(off: Offsets) -> Source | None:
         span = doc.char_span(off[0], off[1], alignment_mode="expand")
@@ -297,7 +305,7 @@ def _assemble(
             actor = _actor_of_head(doc, index, ante)
         if actor is None and ante is None and typed.type in ORG_LIKE and _is_description(span):
             # "the group said": the organisation named most recently before.
-            actor = _previous_actor(index, actor_types, off[0], typed.type)
+            actor = _previous_actor(index, actor_types, off[0], typed.type, norp)
         if actor is not None and typed.type in ORG_LIKE + ("person",):
             typed = replace(typed, type=actor_types.get(actor, typed.type))
         return Source(
