@@ -643,6 +643,8 @@ class _Extractor:
             head = verbs[-1] if verbs else self.doc[toks[0].i : toks[-1].i + 1].root
             found = self._verb_attribution(head, tagged=True)
             if found is None:
+                found = self._after_colon(head, s, e)
+            if found is None:
                 continue
             rel, _cue_toks = found
             rel.cue = [(s, e)]
@@ -651,6 +653,38 @@ class _Extractor:
             if any(a < e and s < b for a, b in rel.content):
                 continue
             self._add(rel, toks)
+
+    def _after_colon(
+        self, head: Token, s: int, e: int
+    ) -> tuple[RawAttribution, list[Token]] | None:
+        """'PENCE: Well, ...' / 'He continued: ...': content runs from the colon to the end
+        of the paragraph (or of the quotation that starts there)."""
+        m = re.compile(r"\s*:?\s*").match(self.text, e)
+        if not (self.text[s:e].rstrip().endswith(":") or ":" in m.group()):
+            return None
+        start = m.end()
+        q = next((q for q in self.quote_list if q.start == start), None)
+        if q is not None:
+            end = q.end
+        else:
+            nl = self.text.find("\n", start)
+            end = nl if nl >= 0 else len(self.text)
+        frags = _clean_content(self.text, [(start, end)])
+        if not frags:
+            return None
+        subj = self._subject(head)
+        source = self._source_span(subj)
+        if source is None and head.i > 0:
+            before = self.doc[head.sent.start : head.i]
+            words = [t for t in before if not t.is_punct and not t.is_space]
+            if 0 < len(words) <= 4 and all(t.pos_ == "PROPN" for t in words):
+                source = (words[0].idx, words[-1].idx + len(words[-1]))
+        rel = RawAttribution(
+            cue=[(s, e)], content=frags, source=source, kind="direct" if q else "indirect",
+            confidence=CONF_TAGGED, cue_head=head.idx,
+            source_token=subj.i if subj is not None else None,
+        )
+        return rel, []
 
     def align_to_tagged(self, tagged: Sequence[tuple[int, int, str]]) -> None:
         """Take cue boundaries from the tagger where it agrees on the head word.
