@@ -67,7 +67,7 @@ from rapidfuzz import fuzz, process
 from .analysis import Actor
 from .attributions.model import SOURCE_TYPES
 from .errors import ConfigError
-from .spans import Offsets, TextSpan, merge_ranges
+from .spans import Offsets, TextSpan, excluded_ranges
 
 __all__ = [
     "LABEL_TYPES",
@@ -1043,19 +1043,8 @@ _TRIM_RIGHT = " \t\n\"',;:)]}\u201d\u2019"
 _LEADING_THE_RE = re.compile(r"(?i)the\s+")
 
 
-def _ranges(excluded: Iterable[Any]) -> list[Offsets]:
-    """Excluded ranges, sorted and merged (what ``_overlaps`` expects)."""
-    raw: list[Offsets] = []
-    for item in excluded:
-        if isinstance(item, tuple | list):
-            raw.append((int(item[0]), int(item[1])))
-        else:
-            raw.append((int(item.start), int(item.end)))
-    return merge_ranges(raw)
-
-
 def _overlaps(s: int, e: int, ranges: Sequence[Offsets]) -> bool:
-    """Whether [s, e) meets one of ``ranges`` (sorted and merged, as from ``_ranges``)."""
+    """Whether [s, e) meets one of ``ranges`` (sorted and merged, as from ``excluded_ranges``)."""
     i = bisect_left(ranges, (e, e)) - 1
     return i >= 0 and ranges[i][1] > s
 
@@ -1146,7 +1135,7 @@ def resolve_actors(
     RETURNS (tuple[list[Actor], dict[Offsets, str]]): the actors, and the actor id of
       every mention range (as given, as trimmed, and those found by the text scan).
     """
-    excl = _ranges(excluded)
+    excl = excluded_ranges(excluded)
     uf = _UnionFind()
     recs: list[_Rec] = []
     by_range: dict[Offsets, int] = {}

@@ -44,7 +44,7 @@ import yaml
 
 from .analysis import Label
 from .errors import ConfigError
-from .spans import Offsets, TextSpan
+from .spans import Offsets, TextSpan, excluded_ranges
 
 __all__ = ["LabelLexicon", "count_labels", "find_labels"]
 
@@ -194,16 +194,6 @@ def _term_matcher(lexicon: LabelLexicon) -> tuple[re.Pattern[str], dict[str, str
 # --------------------------------------------------------------------------------------
 # Finding labels
 # --------------------------------------------------------------------------------------
-
-
-def _ranges(excluded: Iterable[Any]) -> list[Offsets]:
-    out: list[Offsets] = []
-    for item in excluded:
-        if isinstance(item, tuple | list):
-            out.append((int(item[0]), int(item[1])))
-        else:
-            out.append((int(item.start), int(item.end)))
-    return out
 
 
 class _Finder:
@@ -434,7 +424,7 @@ def find_labels(
     """
     lexicon = lexicon or LabelLexicon.builtin()
     pattern, forms = _term_matcher(lexicon)
-    excl = _ranges(excluded)
+    excl = excluded_ranges(excluded)
     contents = [(aid, tuple((int(s), int(e)) for s, e in spans)) for aid, spans in attributed]
     finder = _Finder(doc, actor_of, actor_types, lexicon)
     text = doc.text

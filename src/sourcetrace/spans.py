@@ -59,3 +59,14 @@ def merge_ranges(ranges: Iterable[Offsets]) -> list[Offsets]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+def excluded_ranges(excluded: Iterable[Any]) -> list[Offsets]:
+    """(start, end) tuples or objects with .start/.end, as sorted, merged ranges."""
+    raw: list[Offsets] = []
+    for item in excluded:
+        if isinstance(item, tuple | list):
+            raw.append((int(item[0]), int(item[1])))
+        else:
+            raw.append((int(item.start), int(item.end)))
+    return merge_ranges(raw)
