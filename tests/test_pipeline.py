@@ -122,11 +122,11 @@ def test_pipeline_unseen_article(pipeline):
     assert result.profile["anonymous_or_vague_share"] > 0
 
 
-def test_pipeline_tagger_adds_cues_the_rules_miss(pipeline):
+def test_pipeline_encoder_adds_cues_the_rules_miss(pipeline):
     from sourcetrace.pipeline import Pipeline
 
-    if pipeline.tagger is None:
-        pytest.skip("no trained tagger in this build")
+    if pipeline.encoder is None:
+        pytest.skip("no trained attribution encoder in this build")
     text = "Residents expressed frustration with the new parking rules."
     article = article_from_text(text, "parking.txt")
     full = pipeline.analyze(article)
@@ -134,8 +134,8 @@ def test_pipeline_tagger_adds_cues_the_rules_miss(pipeline):
     assert fast.attributions == ()
     (found,) = full.attributions
     assert found.source.mention.text == "Residents"
-    assert found.cue.text == "expressed"
-    assert found.content.text == "frustration with the new parking rules"
+    assert found.cue.text.startswith("expressed")
+    assert found.content.text.endswith("with the new parking rules")
 
 
 def test_pipeline_the_group_refers_to_last_organisation_not_a_people(pipeline):

@@ -267,6 +267,10 @@ def eval_polnear(
     json_out: Annotated[
         str | None, typer.Option("--json", metavar="FILE", help="Also write the scores as JSON.")
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", metavar="DIR", help="An attribution model, not the shipped one."),
+    ] = None,
 ) -> None:
     """Score attribution extraction against the PolNeAR corpus and print the tables."""
     try:
@@ -274,7 +278,11 @@ def eval_polnear(
     except ImportError as exc:
         logger.debug("evaluate.polnear import failed", exc_info=True)
         _unavailable(f"evaluation is not available in this build ({exc})")
-    options = {k: v for k, v in (("limit", limit), ("json_out", json_out)) if v is not None}
+    options = {
+        k: v
+        for k, v in (("limit", limit), ("json_out", json_out), ("model", model))
+        if v is not None
+    }
     raise typer.Exit(polnear_main(directory, split, fast=fast, console=Console(), **options))
 
 

@@ -6,6 +6,7 @@ import bisect
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 
 from spacy.language import Language
@@ -14,11 +15,11 @@ from spacy.tokens import Doc
 from .actors import AliasTable, Mention, resolve_actors
 from .analysis import Actor, Analysis, Label
 from .article import Article
+from .attributions.encoder import Encoder, load_encoder
 from .attributions.extract import RawAttribution, extract_attributions
 from .attributions.model import Attribution, Source
 from .attributions.quotes import Quote, find_quotes
 from .attributions.sources import ORG_HEADS, OUTLET_HEADS, SourceResolver, type_source
-from .attributions.tagger import load_tagger, tag_spans
 from .errors import BadInputError
 from .labels import find_labels
 from .nlp.pipeline import load_nlp
@@ -37,20 +38,28 @@ class Pipeline:
     """Reusable analyser for batches.
 
     aliases (Sequence[str]): user alias files (YAML or CSV) added to the built-in table.
-    fast (bool): rule-only path for bulk work (skips the trained cue/source tagger).
+    fast (bool): rule-only path for bulk work (skips the trained attribution encoder).
     batch_size (int): texts per nlp.pipe batch.
+    model (str | Path | None): an attribution encoder folder other than the shipped one
+        (from ``sourcetrace train attribution --out DIR``).
     """
 
     def __init__(
-        self, aliases: Sequence[str] = (), *, fast: bool = False, batch_size: int = 16
+        self,
+        aliases: Sequence[str] = (),
+        *,
+        fast: bool = False,
+        batch_size: int = 16,
+        model: str | Path | None = None,
     ) -> None:
         self.alias_files = tuple(aliases)
         self.fast = fast
         self.batch_size = batch_size
+        self.model_path = model
         self.aliases = AliasTable.load(self.alias_files)  # built-in table plus user files
         self._nlp: Language | None = None
-        self._tagger: Language | None = None
-        self._tagger_loaded = False
+        self._encoder: Encoder | None = None
+        self._encoder_loaded = False
 
     @property
     def nlp(self) -> Language:
@@ -65,14 +74,14 @@ class Pipeline:
         return result
 
     @property
-    def tagger(self) -> Language | None:
-        """The trained cue/source tagger, or None on the fast path or when none ships."""
+    def encoder(self) -> Encoder | None:
+        """The trained attribution encoder, or None on the fast path or when none ships."""
         if self.fast:
             return None
-        if not self._tagger_loaded:
-            self._tagger = load_tagger()
-            self._tagger_loaded = True
-        return self._tagger
+        if not self._encoder_loaded:
+            self._encoder = load_encoder(self.model_path)
+            self._encoder_loaded = True
+        return self._encoder
 
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis | BadInputError]:
         """Analyse articles lazily, in order; memory stays flat however many come in.
@@ -93,13 +102,13 @@ class Pipeline:
                     yield BadInputError(article.path, reason)
 
     def _tag(self, docs: list[Doc]) -> list[list[tuple[int, int, str]] | None]:
-        tagger = self.tagger
-        if tagger is None:
+        encoder = self.encoder
+        if encoder is None:
             return [None] * len(docs)
         try:
-            return list(tag_spans(tagger, docs, batch_size=self.batch_size))
-        except Exception:  # the rules still run without the tagger's help
-            logger.warning("attribution tagger failed on a batch; using rules only",
+            return list(encoder.tag([doc.text for doc in docs]))
+        except Exception:  # the rules still run without the encoder's help
+            logger.warning("attribution encoder failed on a batch; using rules only",
                            exc_info=True)
             return [None] * len(docs)
 
@@ -108,7 +117,7 @@ class Pipeline:
     ) -> Analysis:
         """Run every stage after the parse on one article.
 
-        tagged: CUE/SOURCE spans from the trained tagger for this doc (None: rules only).
+        tagged: SOURCE/CUE/CONTENT spans from the trained encoder (None: rules only).
         """
         excluded = [(e.start, e.end) for e in article.excluded]
         text = article.text  # the same string as doc.text, without rebuilding it

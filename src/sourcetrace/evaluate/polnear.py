@@ -890,6 +890,7 @@ def main(
     console: Any = None,
     limit: int | None = None,
     json_out: str | None = None,
+    model: str | None = None,
 ) -> int:
     """Evaluate the Pipeline on a PolNeAR split and print Rich tables.
 
@@ -899,6 +900,7 @@ def main(
     console (rich.console.Console | None): where to print. Defaults to a new Console.
     limit (int | None): score only the first N documents (file-name order).
     json_out (str | None): also write the report as JSON to this path.
+    model (str | None): an attribution encoder folder other than the shipped one.
     RETURNS (int): 0, or 2 when the split layout is missing (one-line error printed).
     """
     from itertools import islice
@@ -915,7 +917,7 @@ def main(
 
     from ..pipeline import Pipeline
 
-    pipeline = Pipeline(fast=fast)
+    pipeline = Pipeline(fast=fast, model=model)
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -958,5 +960,8 @@ if __name__ == "__main__":
     parser.add_argument("--fast", action="store_true", help="use Pipeline(fast=True)")
     parser.add_argument("--limit", type=int, default=None, help="first N documents only")
     parser.add_argument("--json", dest="json_out", default=None, help="write the report here")
+    parser.add_argument("--model", default=None, help="an attribution encoder folder")
     a = parser.parse_args()
-    sys.exit(main(a.directory, a.split, fast=a.fast, limit=a.limit, json_out=a.json_out))
+    sys.exit(
+        main(a.directory, a.split, fast=a.fast, limit=a.limit, json_out=a.json_out, model=a.model)
+    )
