@@ -27,7 +27,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.text import Text
 
 from .errors import BadInputError, ConfigError, SourcetraceError
-from .reports import RESUMABLE, ReportWriter, format_for_path, get_writer
+from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, format_for_path, get_writer
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -67,6 +67,7 @@ class ReportFormat(StrEnum):
     csv = "csv"
     html = "html"
     text = "text"
+    parquet = "parquet"
 
 
 def _stderr_console() -> Console:
@@ -141,7 +142,7 @@ def analyze(
             "--format",
             "-f",
             help=(
-                "Report format. Default: from the -o extension (.jsonl/.json, .csv, "
+                "Report format. Default: from the -o extension (.jsonl/.json, .csv, .parquet, "
                 ".html, .txt), else text on a terminal and jsonl otherwise."
             ),
             show_default=False,
@@ -464,13 +465,18 @@ def _new_pipeline(aliases: list[str], fast: bool) -> Pipeline:
 
 def _open_writer(output: str | None, fmt: str, *, append: bool) -> tuple[IO[str], ReportWriter]:
     if output is None:
+        if fmt in BINARY_FORMATS:
+            return sys.stdout, get_writer(fmt, sys.stdout.buffer)
         return sys.stdout, get_writer(fmt, sys.stdout)
     options = {}
     if fmt == "csv":
         # Append after an existing header; a fresh or emptied file gets one.
         options["header"] = not (append and os.path.exists(output) and os.path.getsize(output))
     # newline="": the writers put "\n" themselves (and csv needs it this way).
-    fp = open(output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
+    if fmt in BINARY_FORMATS:
+        fp = open(output, "wb")  # noqa: SIM115
+    else:
+        fp = open(output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         return fp, get_writer(fmt, fp, **options)
     except Exception:
