@@ -26,6 +26,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .engine.local import WorkerDied
 from .errors import BadInputError, ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, format_for_path, get_writer
 
@@ -60,6 +61,11 @@ eval_app = typer.Typer(help="Score sourcetrace against annotated corpora.", no_a
 train_app = typer.Typer(help="Train sourcetrace models.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+
+
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
 
 
 class ReportFormat(StrEnum):
@@ -170,12 +176,44 @@ def analyze(
             ),
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            metavar="N",
+            help=(
+                "Worker processes for the local engine, each with its own NLP pipeline "
+                "(output order stays the input order)."
+            ),
+        ),
+    ] = 1,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: this machine (--workers N); spark: PySpark, Parquet output (-o).",
+        ),
+    ] = Engine.local,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            metavar="URL",
+            help="Spark master (e.g. local[4], spark://host:7077, yarn); default: Spark's.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse articles and write a report of who says what, through whom.
 
     Articles stream one at a time from input to report, so any number fits in memory.
     A failed input gets one "error: PATH: REASON" line on stderr and the run goes on.
     """
+    if engine is Engine.spark:
+        raise typer.Exit(_run_spark(paths, output, fmt, aliases, fast, resume, master))
+    if master is not None:
+        raise typer.BadParameter("only applies with --engine spark", param_hint="--master")
     chosen = _choose_format(fmt.value if fmt else None, output)
     to_file = output not in (None, "-")
     if resume and not to_file:
@@ -195,8 +233,38 @@ def analyze(
         fast=fast,
         resume=resume,
         show_progress=show_progress,
+        workers=workers,
     )
     raise typer.Exit(code)
+
+
+def _run_spark(
+    paths: list[str],
+    output: str | None,
+    fmt: ReportFormat | None,
+    aliases: list[Path] | None,
+    fast: bool,
+    resume: bool,
+    master: str | None,
+) -> int:
+    if output in (None, "-"):
+        raise typer.BadParameter("--engine spark needs an output (-o OUT.parquet)", "-o")
+    if fmt not in (None, ReportFormat.parquet):
+        raise typer.BadParameter("--engine spark writes Parquet only", param_hint="--format")
+    if resume:
+        raise typer.BadParameter("Spark retries failed tasks itself", param_hint="--resume")
+    if "-" in paths:
+        raise typer.BadParameter("stdin cannot be read by Spark tasks", param_hint="PATH")
+    from .engine.spark import run_spark
+
+    return run_spark(
+        paths,
+        output,  # type: ignore[arg-type]
+        aliases=[str(a) for a in aliases or ()],
+        fast=fast,
+        master=master,
+        console=_state.err,
+    )
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
@@ -354,8 +422,12 @@ def _run(
     fast: bool,
     resume: bool,
     show_progress: bool,
+    workers: int = 1,
 ) -> int:
-    """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code."""
+    """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
+
+    workers > 1: the analysis runs in that many processes (engine.local), in input order.
+    """
     err = _state.err
     done: set[str] = set()
     if resume and output:
@@ -382,11 +454,14 @@ def _run(
 
     counts = _Counts()
     errors = _ErrorLog(err, output + ERRORS_SUFFIX if output else None)
+    from .engine.local import progress_columns
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("articles: {task.completed}"),
         BarColumn(),
         TimeElapsedColumn(),
+        *progress_columns(),
         TextColumn("{task.description}"),
         console=err,
         transient=True,
@@ -394,13 +469,13 @@ def _run(
     )
     try:
         with progress:
-            task = progress.add_task("", total=None)
+            task = progress.add_task("", total=None, errors=0)
             stdin = sys.stdin if "-" in paths else None
             own = {output, output + ERRORS_SUFFIX} if output else set()
             items = _without_own_files(iter_articles(paths, stdin=stdin), own)
             articles = _admit(items, done, counts, errors)
-            for article, result in _analyze_safely(pipeline, articles):
-                progress.update(task, description=article.path)
+            for article, result in _analyze(pipeline, articles, workers, aliases, fast):
+                progress.update(task, description=article.path, errors=counts.failed)
                 if isinstance(result, Exception):
                     errors.report(article.path, _reason(result))
                     counts.failed += 1
@@ -423,7 +498,7 @@ def _run(
     except ConfigError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         return EXIT_USAGE
-    except _PipelineBroken as exc:
+    except (_PipelineBroken, WorkerDied) as exc:
         err.print(Text(f"error: analysis stopped: {exc}", style="red"))
         counts.failed += 1
         return counts.exit_code()
@@ -524,6 +599,16 @@ def _admit(
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]
+
+
+def _analyze(
+    pipeline: Pipeline, articles: Iterator[Article], workers: int, aliases: list[str], fast: bool
+) -> Iterator[tuple[Article, Analysis | Exception]]:
+    if workers <= 1:
+        return _analyze_safely(pipeline, articles)
+    from .engine.local import analyze_parallel
+
+    return analyze_parallel(articles, workers=workers, aliases=aliases, fast=fast)
 
 
 def _analyze_safely(
