@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
@@ -91,8 +91,14 @@ class _GzipReader:
             self._eof = True
 
 
-def read_warc_file(path: str) -> Iterator[Article | BadInputError]:
-    """Yield an Article (or BadInputError) per HTML response record of a WARC file."""
+def read_warc_file(
+    path: str, *, select: Callable[[int], bool] | None = None
+) -> Iterator[Article | BadInputError]:
+    """Yield an Article (or BadInputError) per HTML response record of a WARC file.
+
+    select: extract only the records whose 1-based number it accepts (None: all); the
+        others are still read through, so numbering and damage checks stay the same.
+    """
     try:
         with open(path, "rb") as f:
             head = f.read(2)
@@ -101,12 +107,14 @@ def read_warc_file(path: str) -> Iterator[Article | BadInputError]:
                 return
             f.seek(0)
             stream: Any = _GzipReader(f) if head == _GZIP_MAGIC else f
-            yield from _read_records(stream, path)
+            yield from _read_records(stream, path, select)
     except OSError as e:
         yield os_error(path, e)
 
 
-def _read_records(stream: Any, path: str) -> Iterator[Article | BadInputError]:
+def _read_records(
+    stream: Any, path: str, select: Callable[[int], bool] | None = None
+) -> Iterator[Article | BadInputError]:
     done = 0  # records read whole
     damage: str | None = None
     records = iter(ArchiveIterator(stream))
@@ -130,7 +138,11 @@ def _read_records(stream: Any, path: str) -> Iterator[Article | BadInputError]:
             damage = f"record {number} has no Content-Length"
             break
         try:
-            result = _from_record(record, f"{path}#{number}")
+            if select is None or select(number):
+                result = _from_record(record, f"{path}#{number}")
+            else:
+                result = None
+                _drain(record)
         except (EOFError, zlib.error, ValueError) as e:
             damage = f"{type(e).__name__}: {e}"
             break
