@@ -1,14 +1,15 @@
 """Scaling benchmark: articles/s for 1 and 2 local workers and Spark local[1], local[2].
 
 All four run in one process, on the same generated JSONL of invented articles, in the
-same run. Throughput is steady state: model loading is kept out of the timing.
+same run. Throughput is steady state by a two-point measure: each engine runs a short
+input (16 articles) and the full one, and articles/s = (n_full - 16) / (t_full - t_short),
+so fixed costs (spawning workers, loading models, Spark job set-up) cancel out.
 
   local N workers: ``engine.local.analyze_parallel`` (the path behind
-      ``sourcetrace analyze --workers N``); a warm-up of two chunks per worker goes
-      through first, and the clock starts when its last result is back.
-  Spark local[N]: ``engine.spark.run_spark`` on a fresh local[N] session; a warm-up run
-      on a small file loads the pipeline in the (reused) Python workers, then the timed
-      run does the whole job, Parquet write included.
+      ``sourcetrace analyze --workers N``), a fresh pool per run.
+  Spark local[N]: ``engine.spark.run_spark`` (ordered Parquet write included) on one
+      local[N] session, after a warm-up run that loads the pipeline in the (reused)
+      Python workers.
 
 It prints articles/s, the scaling efficiencies (2-worker / (2 x 1-worker)) for both
 engines and Spark local[2] / local 2-worker, against the targets of issue 7 (>= 0.85,
@@ -36,6 +37,7 @@ if str(REPO / "src") not in sys.path:
 
 NAMES = ("Ilse Marr", "Tomas Vey", "Rhea Oduya", "Karl Denn", "Mira Solt", "Odile Brant")
 PLACES = ("harbour", "orchard", "library", "bridge", "market", "tram depot")
+SMALL = 16  # articles in the short run whose time is subtracted
 ORGS = ("the Valley Gazette", "the regional water board", "the transport ministry")
 
 
@@ -65,30 +67,31 @@ def write_input(path: Path, n: int, seed: int = 3) -> None:
             f.write(json.dumps({"text": article(i, rng), "id": f"bench-{seed}-{i}"}) + "\n")
 
 
-def local_rate(src: Path, workers: int, fast: bool) -> tuple[float, int]:
-    from sourcetrace.engine.local import CHUNK_SIZE, IN_FLIGHT_PER_WORKER, analyze_parallel
-    from sourcetrace.ingest import read_path
+def _timed_local(articles: list, workers: int, fast: bool) -> float:
+    from sourcetrace.engine.local import analyze_parallel
 
-    articles = [a for a in read_path(str(src)) if not isinstance(a, Exception)]
-    warm = CHUNK_SIZE * IN_FLIGHT_PER_WORKER * workers
-    stream = articles[:warm] + articles  # warm-up copies first, then the timed run
-    t0 = None
-    done = 0
-    for k, (_article, result) in enumerate(
-        analyze_parallel(stream, workers=workers, fast=fast)
-    ):
+    t = time.perf_counter()
+    for _article, result in analyze_parallel(articles, workers=workers, fast=fast):
         if isinstance(result, Exception):
             raise SystemExit(f"analysis failed: {result}")
-        if k == warm - 1:
-            t0 = time.perf_counter()
-        elif k >= warm:
-            done += 1
-    assert t0 is not None
-    return done / (time.perf_counter() - t0), done
+    return time.perf_counter() - t
 
 
-def spark_rate(src: Path, warm_src: Path, out: Path, cores: int, fast: bool) -> tuple[float, int]:
+def local_rate(src: Path, small: Path, workers: int, fast: bool) -> tuple[float, int]:
+    """(n_big - n_small) / (t_big - t_small): start-up (spawn, model load) cancels out."""
+    from sourcetrace.ingest import read_path
+
+    big = [a for a in read_path(str(src)) if not isinstance(a, Exception)]
+    few = [a for a in read_path(str(small)) if not isinstance(a, Exception)]
+    t_small = _timed_local(few, workers, fast)
+    t_big = _timed_local(big, workers, fast)
+    return (len(big) - len(few)) / (t_big - t_small), len(big) - len(few)
+
+
+def spark_rate(src: Path, small: Path, out: Path, cores: int, fast: bool) -> tuple[float, int]:
+    """Same two-point method on one warm session: job overheads and loading cancel out."""
     from pyspark.sql import SparkSession
+    from rich.console import Console
 
     from sourcetrace.engine.spark import run_spark
 
@@ -98,20 +101,22 @@ def spark_rate(src: Path, warm_src: Path, out: Path, cores: int, fast: bool) -> 
         .config("spark.ui.showConsoleProgress", "false").getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    quiet = Console(file=open(os.devnull, "w"))  # noqa: SIM115
     try:
-        from rich.console import Console
+        def timed(path: Path, name: str) -> tuple[float, int]:
+            t = time.perf_counter()
+            code = run_spark([str(path)], str(out) + name, fast=fast, spark=spark, console=quiet)
+            seconds = time.perf_counter() - t
+            if code != 0:
+                raise SystemExit(f"spark run failed with exit code {code}")
+            return seconds, spark.read.parquet(str(out) + name).count()
 
-        quiet = Console(file=open(os.devnull, "w"), stderr=False)  # noqa: SIM115
-        run_spark([str(warm_src)], str(out) + ".warm", fast=fast, spark=spark, console=quiet)
-        t = time.perf_counter()
-        code = run_spark([str(src)], str(out), fast=fast, spark=spark, console=quiet)
-        seconds = time.perf_counter() - t
-        if code != 0:
-            raise SystemExit(f"spark run failed with exit code {code}")
-        n = spark.read.parquet(str(out)).count()
+        timed(small, ".warm")  # loads the pipeline in the (reused) Python workers
+        t_small, n_small = timed(small, ".small")
+        t_big, n_big = timed(src, ".big")
     finally:
         spark.stop()
-    return n / seconds, n
+    return (n_big - n_small) / (t_big - t_small), n_big - n_small
 
 
 def main() -> int:
@@ -125,19 +130,19 @@ def main() -> int:
     print(f"input: {args.n} invented articles (~150 words), {'--fast' if fast else 'full'} path")
     rates: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        src, warm = Path(tmp) / "in.jsonl", Path(tmp) / "warm.jsonl"
+        src, small = Path(tmp) / "in.jsonl", Path(tmp) / "small.jsonl"
         write_input(src, args.n)
-        write_input(warm, 8, seed=9)
+        write_input(small, SMALL, seed=9)
         for w in (1, 2):
-            rate, n = local_rate(src, w, fast)
+            rate, n = local_rate(src, small, w, fast)
             rates[f"local-{w}"] = rate
             print(f"local --workers {w}: {rate:7.2f} articles/s ({n} articles)", flush=True)
         if not args.skip_spark:
             for c in (1, 2):
-                rate, n = spark_rate(src, warm, Path(tmp) / f"out{c}.parquet", c, fast)
+                rate, n = spark_rate(src, small, Path(tmp) / f"out{c}.parquet", c, fast)
                 rates[f"spark-{c}"] = rate
                 print(f"Spark local[{c}]:    {rate:7.2f} articles/s ({n} articles, "
-                      f"whole job incl. Parquet write)", flush=True)
+                      f"jobs incl. Parquet write)", flush=True)
     print(f"load average after: {os.getloadavg()}")
     eff_local = rates["local-2"] / (2 * rates["local-1"])
     print(f"local scaling efficiency 2w/(2x1w): {eff_local:.2f} (target >= 0.85)")

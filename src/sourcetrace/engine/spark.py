@@ -93,12 +93,28 @@ def run_spark(
 ) -> int:
     """Analyse ``paths`` on Spark into Parquet at ``output``; return the CLI exit code."""
     err = console or Console(stderr=True, highlight=False, soft_wrap=True)
-    started = time.monotonic()
+    if spark is not None:
+        return _run(spark, paths, output, list(aliases), fast, err)
     try:
-        spark = spark or _session(master)
+        spark = _session(master)
     except Exception as exc:  # no Java, bad master URL...
         err.print(Text(f"error: cannot start Spark: {_one_line(exc)}", style="red"))
         return 2
+    try:
+        return _run(spark, paths, output, list(aliases), fast, err)
+    finally:
+        spark.stop()
+
+
+def _run(
+    spark: SparkSession,
+    paths: Sequence[str],
+    output: str,
+    aliases: list[str],
+    fast: bool,
+    err: Console,
+) -> int:
+    started = time.monotonic()
     sc = spark.sparkContext
     files = _list_inputs(spark, paths)
     units = plan_units(files, slots=sc.defaultParallelism)
@@ -106,14 +122,20 @@ def run_spark(
         err.print(Text("error: no articles found in the given paths", style="red"))
         return 3
     logger.info("spark: %d inputs in %d units", len(files), len(units))
-    rows = _analyze_units(spark, units, list(aliases), fast)
+    rows = _analyze_units(spark, units, aliases, fast)
     try:
         written, errors = _write(spark, rows, output, partitions=len(units))
     except Exception as exc:  # the job failed even after Spark's retries
         logger.debug("spark job failed", exc_info=True)
         err.print(Text(f"spark: job failed ({_one_line(exc)}); rerunning unit by unit",
                        style="yellow"))
-        written, errors = _write_unit_by_unit(spark, units, list(aliases), fast, output)
+        try:
+            written, errors = _write_unit_by_unit(spark, units, aliases, fast, output)
+        except Exception as exc2:  # e.g. the output cannot be written at all
+            logger.debug("spark rerun failed", exc_info=True)
+            err.print(Text(f"error: {output}: Spark job failed: {_one_line(exc2)}",
+                           style="red"))
+            return 3
     finally:
         rows.unpersist()
 
