@@ -26,8 +26,9 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .engine.local import WorkerDied
 from .errors import BadInputError, ConfigError, SourcetraceError
-from .reports import RESUMABLE, ReportWriter, format_for_path, get_writer
+from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, format_for_path, get_writer
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -62,11 +63,17 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
 
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
 class ReportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     html = "html"
     text = "text"
+    parquet = "parquet"
 
 
 def _stderr_console() -> Console:
@@ -141,7 +148,7 @@ def analyze(
             "--format",
             "-f",
             help=(
-                "Report format. Default: from the -o extension (.jsonl/.json, .csv, "
+                "Report format. Default: from the -o extension (.jsonl/.json, .csv, .parquet, "
                 ".html, .txt), else text on a terminal and jsonl otherwise."
             ),
             show_default=False,
@@ -169,12 +176,44 @@ def analyze(
             ),
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            metavar="N",
+            help=(
+                "Worker processes for the local engine, each with its own NLP pipeline "
+                "(output order stays the input order)."
+            ),
+        ),
+    ] = 1,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: this machine (--workers N); spark: PySpark, Parquet output (-o).",
+        ),
+    ] = Engine.local,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            metavar="URL",
+            help="Spark master (e.g. local[4], spark://host:7077, yarn); default: Spark's.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse articles and write a report of who says what, through whom.
 
     Articles stream one at a time from input to report, so any number fits in memory.
     A failed input gets one "error: PATH: REASON" line on stderr and the run goes on.
     """
+    if engine is Engine.spark:
+        raise typer.Exit(_run_spark(paths, output, fmt, aliases, fast, resume, master))
+    if master is not None:
+        raise typer.BadParameter("only applies with --engine spark", param_hint="--master")
     chosen = _choose_format(fmt.value if fmt else None, output)
     to_file = output not in (None, "-")
     if resume and not to_file:
@@ -194,8 +233,38 @@ def analyze(
         fast=fast,
         resume=resume,
         show_progress=show_progress,
+        workers=workers,
     )
     raise typer.Exit(code)
+
+
+def _run_spark(
+    paths: list[str],
+    output: str | None,
+    fmt: ReportFormat | None,
+    aliases: list[Path] | None,
+    fast: bool,
+    resume: bool,
+    master: str | None,
+) -> int:
+    if output in (None, "-"):
+        raise typer.BadParameter("--engine spark needs an output (-o OUT.parquet)", "-o")
+    if fmt not in (None, ReportFormat.parquet):
+        raise typer.BadParameter("--engine spark writes Parquet only", param_hint="--format")
+    if resume:
+        raise typer.BadParameter("Spark retries failed tasks itself", param_hint="--resume")
+    if "-" in paths:
+        raise typer.BadParameter("stdin cannot be read by Spark tasks", param_hint="PATH")
+    from .engine.spark import run_spark
+
+    return run_spark(
+        paths,
+        output,  # type: ignore[arg-type]
+        aliases=[str(a) for a in aliases or ()],
+        fast=fast,
+        master=master,
+        console=_state.err,
+    )
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
@@ -361,8 +430,12 @@ def _run(
     fast: bool,
     resume: bool,
     show_progress: bool,
+    workers: int = 1,
 ) -> int:
-    """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code."""
+    """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
+
+    workers > 1: the analysis runs in that many processes (engine.local), in input order.
+    """
     err = _state.err
     done: set[str] = set()
     if resume and output:
@@ -389,11 +462,14 @@ def _run(
 
     counts = _Counts()
     errors = _ErrorLog(err, output + ERRORS_SUFFIX if output else None)
+    from .engine.local import progress_columns
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("articles: {task.completed}"),
         BarColumn(),
         TimeElapsedColumn(),
+        *progress_columns(),
         TextColumn("{task.description}"),
         console=err,
         transient=True,
@@ -401,13 +477,13 @@ def _run(
     )
     try:
         with progress:
-            task = progress.add_task("", total=None)
+            task = progress.add_task("", total=None, errors=0)
             stdin = sys.stdin if "-" in paths else None
             own = {output, output + ERRORS_SUFFIX} if output else set()
             items = _without_own_files(iter_articles(paths, stdin=stdin), own)
             articles = _admit(items, done, counts, errors)
-            for article, result in _analyze_safely(pipeline, articles):
-                progress.update(task, description=article.path)
+            for article, result in _analyze(pipeline, articles, workers, aliases, fast):
+                progress.update(task, description=article.path, errors=counts.failed)
                 if isinstance(result, Exception):
                     errors.report(article.path, _reason(result))
                     counts.failed += 1
@@ -430,7 +506,7 @@ def _run(
     except ConfigError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         return EXIT_USAGE
-    except _PipelineBroken as exc:
+    except (_PipelineBroken, WorkerDied) as exc:
         err.print(Text(f"error: analysis stopped: {exc}", style="red"))
         counts.failed += 1
         return counts.exit_code()
@@ -472,13 +548,18 @@ def _new_pipeline(aliases: list[str], fast: bool) -> Pipeline:
 
 def _open_writer(output: str | None, fmt: str, *, append: bool) -> tuple[IO[str], ReportWriter]:
     if output is None:
+        if fmt in BINARY_FORMATS:
+            return sys.stdout, get_writer(fmt, sys.stdout.buffer)
         return sys.stdout, get_writer(fmt, sys.stdout)
     options = {}
     if fmt == "csv":
         # Append after an existing header; a fresh or emptied file gets one.
         options["header"] = not (append and os.path.exists(output) and os.path.getsize(output))
     # newline="": the writers put "\n" themselves (and csv needs it this way).
-    fp = open(output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
+    if fmt in BINARY_FORMATS:
+        fp = open(output, "wb")  # noqa: SIM115
+    else:
+        fp = open(output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         return fp, get_writer(fmt, fp, **options)
     except Exception:
@@ -526,6 +607,16 @@ def _admit(
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]
+
+
+def _analyze(
+    pipeline: Pipeline, articles: Iterator[Article], workers: int, aliases: list[str], fast: bool
+) -> Iterator[tuple[Article, Analysis | Exception]]:
+    if workers <= 1:
+        return _analyze_safely(pipeline, articles)
+    from .engine.local import analyze_parallel
+
+    return analyze_parallel(articles, workers=workers, aliases=aliases, fast=fast)
 
 
 def _analyze_safely(

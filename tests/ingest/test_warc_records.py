@@ -124,8 +124,11 @@ def test_warc_gz_corrupt_member(tmp_path):
     middle = (starts[5] + starts[6]) // 2  # inside record 6's compressed data
     damaged[middle : middle + 8] = b"\xde\xad\xbe\xef" * 2
     path, results = _read(tmp_path, "crawl.warc.gz", bytes(damaged))
-    assert [r.path for r in results] == [f"{path}#3", path]
-    assert results[-1].reason == "truncated or corrupt WARC after record 5"
+    # The damaged record is skipped with an error; the file goes on after it.
+    assert [r.path for r in results] == [f"{path}#3", f"{path}#6", f"{path}#7", f"{path}#8"]
+    assert isinstance(results[1], BadInputError)
+    assert results[1].reason.startswith("corrupt WARC record skipped (")
+    assert isinstance(results[3], Article) and "Port Valder" in results[3].text
 
 
 def test_warc_plain_truncated_inside_record(tmp_path):

@@ -34,13 +34,22 @@ from .warc import read_warc_file
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["KNOWN_EXTENSIONS", "STDIN_PATH", "article_from_text", "iter_articles", "read_path"]
+__all__ = [
+    "KNOWN_EXTENSIONS",
+    "STDIN_PATH",
+    "article_from_text",
+    "is_splittable",
+    "iter_articles",
+    "list_files",
+    "read_path",
+]
 
 # Extensions picked up when walking a directory (longest first: ".warc.gz" before ".gz").
 KNOWN_EXTENSIONS = (".warc.gz", ".jsonl", ".warc", ".html", ".htm", ".txt")
 STDIN_PATH = "<stdin>"
 
 Result = Article | BadInputError
+Select = Callable[[int], bool]
 
 
 def iter_articles(
@@ -59,8 +68,13 @@ def iter_articles(
             yield from read_path(path)
 
 
-def read_path(path: str) -> Iterator[Result]:
-    """Yield Articles (and BadInputErrors) from one file or directory ("-": stdin)."""
+def read_path(path: str, *, select: Select | None = None) -> Iterator[Result]:
+    """Yield Articles (and BadInputErrors) from one file or directory ("-": stdin).
+
+    select (Callable[[int], bool] | None): for a WARC or JSONL file, read only the records
+        (lines) whose 1-based number it accepts; the others are skipped before any
+        extraction. Engines use it to split one file across tasks.
+    """
     if path == "-":
         yield from iter_articles(["-"])
         return
@@ -70,15 +84,20 @@ def read_path(path: str) -> Iterator[Result]:
     if not os.path.lexists(path):
         yield _report(BadInputError(path, "no such file or directory"))
         return
-    yield from _guarded_iter(path, _reader_for(path))
+    yield from _guarded_iter(path, _reader_for(path, select))
 
 
-def _reader_for(path: str) -> Callable[[str], Iterator[Result]]:
+def is_splittable(path: str) -> bool:
+    """Whether ``select`` can split this file across tasks (many records in one file)."""
+    return path.lower().endswith((".warc", ".warc.gz", ".jsonl"))
+
+
+def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iterator[Result]]:
     name = path.lower()
     if name.endswith((".warc", ".warc.gz")):
-        return read_warc_file
+        return lambda p: read_warc_file(p, select=select)
     if name.endswith(".jsonl"):
-        return read_jsonl_file
+        return lambda p: read_jsonl_file(p, select=select)
     if name.endswith((".html", ".htm")):
         return lambda p: iter([read_html_file(p)])
     # .txt, and any other file named explicitly: try it as text (binary is caught there).
@@ -105,6 +124,30 @@ def _walk(directory: str) -> Iterator[Result]:
             yield from _walk(entry.path)
         elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
             yield from _guarded_iter(entry.path, _reader_for(entry.path))
+
+
+def list_files(path: str) -> Iterator[str]:
+    """The files ``read_path(path)`` would read, in the same order (directories walked)."""
+    if not os.path.isdir(path):
+        yield path
+        return
+    try:
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        yield path  # read_path reports it
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from list_files(entry.path)
+        elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
+            yield entry.path
 
 
 def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..article import Article
@@ -29,11 +29,16 @@ META_KEYS = ("url", "title", "published", "outlet", "author")
 _SKIP_CHUNK = 1 << 16
 
 
-def read_jsonl_file(path: str) -> Iterator[Article | BadInputError]:
-    """Yield one Article (or BadInputError) per non-blank line of a .jsonl file."""
+def read_jsonl_file(
+    path: str, *, select: Callable[[int], bool] | None = None
+) -> Iterator[Article | BadInputError]:
+    """Yield one Article (or BadInputError) per non-blank line of a .jsonl file.
+
+    select: read only the lines whose 1-based number it accepts (None: all).
+    """
     try:
         with open(path, "rb") as f:
-            yield from _read_lines(f, path)
+            yield from _read_lines(f, path, select)
     except OSError as e:
         yield os_error(path, e)
 
@@ -57,7 +62,9 @@ def article_from_record(record: dict[str, Any], path: str) -> Article:
     raise BadInputError(path, 'neither "text" nor "html"')
 
 
-def _read_lines(f: IO[bytes], path: str) -> Iterator[Article | BadInputError]:
+def _read_lines(
+    f: IO[bytes], path: str, select: Callable[[int], bool] | None = None
+) -> Iterator[Article | BadInputError]:
     head = f.read(_text.SNIFF_BYTES)
     f.seek(0)
     if not head:
@@ -70,6 +77,9 @@ def _read_lines(f: IO[bytes], path: str) -> Iterator[Article | BadInputError]:
     seen = False
     for lineno, offset, raw in _iter_lines(f, _text.MAX_FILE_BYTES):
         rec_path = f"{path}#{lineno}"
+        if select is not None and not select(lineno):
+            seen = seen or raw is None or bool(raw.strip())
+            continue
         if raw is None:
             seen = True
             yield BadInputError(rec_path, f"line too large (> {_text.MAX_FILE_BYTES} byte limit)")

@@ -14,9 +14,12 @@ a record whose block is shorter than its Content-Length is caught from warcio's 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
@@ -35,6 +38,10 @@ __all__ = ["read_warc_file"]
 _GZIP_MAGIC = b"\x1f\x8b"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _READ_CHUNK = 1 << 16
+_MEMBER_MAGIC = b"\x1f\x8b\x08"  # gzip magic + deflate: where a member can start
+# A member decompressing to more than this is one huge record (video, archive) or a whole
+# WARC gzipped at once; only its head is kept (an HTML page is refused far below this).
+_MAX_MEMBER_BYTES = 2 * _text.MAX_FILE_BYTES + (1 << 20)
 
 
 class _GzipReader:
@@ -91,8 +98,14 @@ class _GzipReader:
             self._eof = True
 
 
-def read_warc_file(path: str) -> Iterator[Article | BadInputError]:
-    """Yield an Article (or BadInputError) per HTML response record of a WARC file."""
+def read_warc_file(
+    path: str, *, select: Callable[[int], bool] | None = None
+) -> Iterator[Article | BadInputError]:
+    """Yield an Article (or BadInputError) per HTML response record of a WARC file.
+
+    select: extract only the records whose 1-based number it accepts (None: all); the
+        others are still read through, so numbering and damage checks stay the same.
+    """
     try:
         with open(path, "rb") as f:
             head = f.read(2)
@@ -100,15 +113,160 @@ def read_warc_file(path: str) -> Iterator[Article | BadInputError]:
                 yield BadInputError(path, "empty file")
                 return
             f.seek(0)
-            stream: Any = _GzipReader(f) if head == _GZIP_MAGIC else f
-            yield from _read_records(stream, path)
+            seen: set[str] = set()
+            if head == _GZIP_MAGIC:
+                yield from _read_members(f, path, select, seen)
+            else:
+                yield from _read_records(f, path, select, seen)
     except OSError as e:
         yield os_error(path, e)
 
 
-def _read_records(stream: Any, path: str) -> Iterator[Article | BadInputError]:
-    done = 0  # records read whole
+class _Damage(Exception):
+    """Where reading a stream of records stopped: after ``done`` whole records."""
+
+    def __init__(self, done: int, detail: str) -> None:
+        super().__init__(detail)
+        self.done = done
+        self.detail = detail
+
+
+def _read_members(
+    f: IO[bytes], path: str, select: Callable[[int], bool] | None, seen: set[str]
+) -> Iterator[Article | BadInputError]:
+    """A gzip WARC, one gzip member (normally one record) at a time.
+
+    A member that does not decompress or parse is one corrupt record: it gets an error
+    row and reading goes on at the next gzip member. A file that ends inside a member is
+    truncated: one error for the file. A file that is a single huge member (the whole
+    WARC gzipped at once) is streamed instead, without per-record recovery.
+    """
+    done = 0  # records numbered so far
+    while True:
+        start = f.tell()
+        member = _next_member(f)
+        if member is None:
+            return
+        if isinstance(member, _Oversized):
+            if start == 0:
+                f.seek(0)
+                yield from _read_records(_GzipReader(f), path, select, seen)
+                return
+            done += 1  # one huge record (video, archive...): not an article
+            if select is None or select(done):
+                limit = _MAX_MEMBER_BYTES
+                yield BadInputError(f"{path}#{done}", f"record too large (> {limit} bytes)")
+            continue
+        if isinstance(member, _Truncated):
+            logger.debug("%s: gzip member at %d cut short", path, start)
+            yield BadInputError(path, f"truncated or corrupt WARC after record {done}")
+            return
+        if isinstance(member, _Corrupt):
+            logger.debug("%s: corrupt gzip member at %d: %s", path, start, member.detail)
+            if not _resync(f, start + 1):  # damage to the end: the file is cut or junk
+                yield BadInputError(path, f"truncated or corrupt WARC after record {done}")
+                return
+            done += 1
+            if select is None or select(done):
+                yield _skipped(f"{path}#{done}", member.detail)
+            continue
+        try:
+            for item in _read_records(io.BytesIO(member), path, select, seen, first=done + 1,
+                                      strict=True):
+                if isinstance(item, int):
+                    done = item
+                else:
+                    yield item
+        except _Damage as d:
+            done = d.done + 1
+            logger.debug("%s: record %d unreadable: %s", path, done, d.detail)
+            if select is None or select(done):
+                yield _skipped(f"{path}#{done}", d.detail)
+
+
+def _skipped(rec_path: str, detail: str) -> BadInputError:
+    return BadInputError(rec_path, f"corrupt WARC record skipped ({detail})")
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrupt:
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Truncated:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Oversized:
+    head: bytes
+
+
+def _next_member(f: IO[bytes]) -> bytes | _Corrupt | _Truncated | _Oversized | None:
+    """Decompress the gzip member starting at f's position; leave f just after it."""
+    start = f.tell()
+    z = zlib.decompressobj(wbits=31)
+    out: list[bytes] = []
+    size = 0
+    consumed = 0
+    oversized = False
+    while not z.eof:
+        data = f.read(_READ_CHUNK)
+        if not data:
+            if consumed == 0:
+                return None  # clean end of file
+            return _Truncated()
+        consumed += len(data)
+        try:
+            chunk = z.decompress(data)
+        except zlib.error as e:
+            return _Corrupt(f"gzip error: {e}")
+        size += len(chunk)
+        if size <= _MAX_MEMBER_BYTES:
+            out.append(chunk)
+        else:
+            oversized = True  # keep the head (the headers); the body is no article
+    f.seek(start + consumed - len(z.unused_data))
+    head = b"".join(out)
+    return _Oversized(head) if oversized else head
+
+
+def _resync(f: IO[bytes], pos: int) -> bool:
+    """Move f to the next gzip member header at or after pos; False when there is none."""
+    f.seek(pos)
+    carry = b""
+    base = pos
+    while True:
+        data = f.read(_READ_CHUNK)
+        if not data:
+            return False
+        window = carry + data
+        at = window.find(_MEMBER_MAGIC)
+        if at >= 0:
+            f.seek(base - len(carry) + at)
+            return True
+        carry = window[-(len(_MEMBER_MAGIC) - 1):]
+        base += len(data)
+
+
+def _read_records(
+    stream: Any,
+    path: str,
+    select: Callable[[int], bool] | None = None,
+    seen: set[str] | None = None,
+    *,
+    first: int = 1,
+    strict: bool = False,
+) -> Iterator[Article | BadInputError | int]:
+    """Records of an uncompressed stream, numbered from ``first``.
+
+    strict (one gzip member): damage raises _Damage instead of ending the file with an
+    error, and the number of the last record read is yielded (an int) when done.
+    """
+    done = first - 1  # records read whole
     damage: str | None = None
+    seen = set() if seen is None else seen
     records = iter(ArchiveIterator(stream))
     while True:
         try:
@@ -130,7 +288,8 @@ def _read_records(stream: Any, path: str) -> Iterator[Article | BadInputError]:
             damage = f"record {number} has no Content-Length"
             break
         try:
-            result = _from_record(record, f"{path}#{number}")
+            wanted = select is None or select(number)
+            result = _from_record(record, f"{path}#{number}", seen, wanted)
         except (EOFError, zlib.error, ValueError) as e:
             damage = f"{type(e).__name__}: {e}"
             break
@@ -142,21 +301,41 @@ def _read_records(stream: Any, path: str) -> Iterator[Article | BadInputError]:
         if result is not None:
             yield result
     damage = damage or getattr(stream, "damage", None)
+    if strict:
+        if damage is not None:
+            raise _Damage(done, damage)
+        yield done
+        return
     if damage is not None:
         logger.debug("%s: damaged after record %d: %s", path, done, damage)
         yield BadInputError(path, f"truncated or corrupt WARC after record {done}")
 
 
-def _from_record(record: Any, rec_path: str) -> Article | BadInputError | None:
+def _from_record(
+    record: Any, rec_path: str, seen: set[str], wanted: bool = True
+) -> Article | BadInputError | None:
     # Returns None for records that are not article candidates (requests, metadata,
-    # redirects, images...), after reading the block so truncation is still noticed.
+    # redirects, images, repeated payloads...) or not ``wanted`` (another task's), after
+    # reading the block so truncation is still noticed.
     limit = _text.MAX_FILE_BYTES
     content = b""
-    if _is_html_page(record):
+    page = _is_html_page(record)
+    if page:
         content = record.content_stream().read(limit + 1)
     _drain(record)
-    if not _is_html_page(record):
+    if not page:
         logger.debug("%s: skipped %s record", rec_path, record.rec_type)
+        return None
+    # Crawls fetch the same page under several URLs; the first copy is the article.
+    # Every task reads every digest, so all agree on which copy is first.
+    digest = record.rec_headers.get_header("WARC-Payload-Digest") or (
+        "sha1:" + hashlib.sha1(content).hexdigest()
+    )
+    if digest in seen:
+        logger.debug("%s: skipped, same payload as an earlier record", rec_path)
+        return None
+    seen.add(digest)
+    if not wanted:
         return None
     if len(content) > limit:
         return BadInputError(rec_path, f"record too large (> {limit} byte limit)")

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from . import csv, html, jsonl, text
+from . import csv, html, jsonl, parquet, text
 from ._base import ReportWriter
 
 WRITERS: dict[str, type[ReportWriter]] = {
@@ -20,7 +20,11 @@ WRITERS: dict[str, type[ReportWriter]] = {
     "csv": csv.CsvWriter,
     "html": html.HtmlWriter,
     "text": text.TextWriter,
+    "parquet": parquet.ParquetWriter,  # takes a binary file
 }
+
+# Formats written to a binary file (the CLI opens the output with "wb").
+BINARY_FORMATS = frozenset({"parquet"})
 
 # Formats whose files can be continued after an interruption (see ``--resume``):
 # format -> recover(path) that truncates broken tails and returns the paths written.
@@ -36,13 +40,23 @@ EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".txt": "text",
+    ".parquet": "parquet",
 }
 
-__all__ = ["EXTENSIONS", "RESUMABLE", "WRITERS", "ReportWriter", "format_for_path", "get_writer"]
+__all__ = [
+    "BINARY_FORMATS",
+    "EXTENSIONS",
+    "RESUMABLE",
+    "WRITERS",
+    "ReportWriter",
+    "format_for_path",
+    "get_writer",
+]
 
 
 def get_writer(fmt: str, fp: IO[str], **options: Any) -> ReportWriter:
-    """Writer for ``fmt`` (a key of WRITERS) over the open text file ``fp``.
+    """Writer for ``fmt`` (a key of WRITERS) over the open file ``fp`` (binary for
+    BINARY_FORMATS, text otherwise).
 
     Raises ValueError for an unknown format.
     """
