@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -89,28 +90,46 @@ class Pipeline:
         An article whose analysis fails comes out as a BadInputError naming it,
         and the stream goes on.
         """
-        stream = ((a.text, a) for a in articles)
-        parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
-        for batch in _batches(parsed, self.batch_size):
-            tagged = self._tag([doc for doc, _a in batch])
-            for (doc, article), spans in zip(batch, tagged, strict=True):
-                try:
-                    yield self.analyze_doc(article, doc, tagged=spans)
-                except Exception as exc:  # one bad article never stops the batch
-                    logger.debug("analysis failed for %s", article.path, exc_info=True)
-                    reason = f"analysis failed: {type(exc).__name__}: {exc}"
-                    yield BadInputError(article.path, reason)
+        if self.encoder is None:
+            stream = ((a.text, a) for a in articles)
+            parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
+            for batch in _batches(parsed, self.batch_size):
+                yield from self._finish(batch, [None] * len(batch))
+            return
+        # The encoder reads raw text, so it runs on a batch in a second thread while
+        # spaCy parses the same batch (torch releases the GIL): on 2 cores this hides
+        # most of its cost.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for articles_batch in _batches(articles, self.batch_size):
+                texts = [a.text for a in articles_batch]
+                tagging = pool.submit(self._tag, texts)
+                docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
+                pairs = list(zip(docs, articles_batch, strict=True))
+                yield from self._finish(pairs, tagging.result())
 
-    def _tag(self, docs: list[Doc]) -> list[list[tuple[int, int, str]] | None]:
+    def _finish(
+        self,
+        batch: list[tuple[Doc, Article]],
+        tagged: list[list[tuple[int, int, str]] | None],
+    ) -> Iterator[Analysis | BadInputError]:
+        for (doc, article), spans in zip(batch, tagged, strict=True):
+            try:
+                yield self.analyze_doc(article, doc, tagged=spans)
+            except Exception as exc:  # one bad article never stops the batch
+                logger.debug("analysis failed for %s", article.path, exc_info=True)
+                reason = f"analysis failed: {type(exc).__name__}: {exc}"
+                yield BadInputError(article.path, reason)
+
+    def _tag(self, texts: list[str]) -> list[list[tuple[int, int, str]] | None]:
         encoder = self.encoder
         if encoder is None:
-            return [None] * len(docs)
+            return [None] * len(texts)
         try:
-            return list(encoder.tag([doc.text for doc in docs]))
+            return list(encoder.tag(texts))
         except Exception:  # the rules still run without the encoder's help
             logger.warning("attribution encoder failed on a batch; using rules only",
                            exc_info=True)
-            return [None] * len(docs)
+            return [None] * len(texts)
 
     def analyze_doc(
         self, article: Article, doc: Doc, *, tagged: Sequence[tuple[int, int, str]] | None = None

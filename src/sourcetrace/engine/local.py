@@ -144,7 +144,7 @@ def _init_worker(aliases: tuple[str, ...], fast: bool) -> None:
 
     _pipeline = Pipeline(aliases, fast=fast)
     _pipeline.nlp  # noqa: B018  (load the models now, once per process)
-    _pipeline.tagger  # noqa: B018
+    _pipeline.encoder  # noqa: B018
 
 
 def _analyze_chunk(chunk: list[Article]) -> list[Analysis | _Failed]:
