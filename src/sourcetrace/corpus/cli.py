@@ -252,3 +252,29 @@ def show_actor(
         for r in data["labels"]:
             t.add_row(Text(r["label"]), Text(r["voice"]), Text(r["outlet"] or r["article_id"]))
         out.print(t)
+
+
+@app.command()
+def report(
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="HTML file.")],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+    min_articles: Annotated[
+        int, typer.Option("--min-articles", min=1, help="Only claims in N+ articles.")
+    ] = 2,
+) -> None:
+    """Write a self-contained HTML report of the claims carried by several articles."""
+    from .report import write_report
+
+    con = _open(db)
+    tmp = output + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            n = write_report(con, f, min_articles=min_articles)
+        os.replace(tmp, output)
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})", EXIT_PARTIAL)
+    finally:
+        con.close()
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    _err().print(f"wrote {n} claim clusters to {output}")
