@@ -44,6 +44,7 @@ from typing import Any
 
 import yaml
 
+from ..actors import role_and_name
 from ..errors import ConfigError
 from .build import build
 from .db import connect
@@ -151,8 +152,9 @@ def _find_actor(con, article_id: str, surface: str) -> str | None:
     for actor_id, name, aliases in con.execute(
         "SELECT actor_id, name, aliases FROM article_actors WHERE article_id = ?", [article_id]
     ).fetchall():
-        names = {name.lower(), *(x.lower() for x in json.loads(aliases or "[]"))}
-        if surface.lower() in names:
+        names = {name, *json.loads(aliases or "[]")}
+        names |= {role_and_name(x)[1] for x in names}  # "Minister Gral" holds "Gral"
+        if surface.lower() in {x.lower() for x in names}:
             return actor_id
     return None
 
