@@ -46,6 +46,7 @@ from ..actors import (
     _TITLE_WORDS,
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_SCORE,
+    AliasEntry,
     AliasTable,
     _fuzzy_score,
     _parse_yaml,
@@ -306,9 +307,12 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
 
     # 1-2. alias tables (user entries win; the combined table includes them).
     by_entry: dict[str, int] = {}
+    looked: dict[str, AliasEntry | None] = {}  # surfaces repeat across articles: look each up once
     for i, node in enumerate(nodes):
         for s in node.surfaces:
-            entry = rules.table.lookup(s)
+            if s not in looked:
+                looked[s] = rules.table.lookup(s)
+            entry = looked[s]
             if entry is None:
                 continue
             kind = "user_alias" if rules.user.lookup(s, fuzzy=False) else "alias_table"

@@ -96,7 +96,10 @@ def _insert_vectors(
         {
             "claim_id": pa.array(list(ids), type=pa.string()),
             "model": pa.array([model] * len(ids), type=pa.string()),
-            "vector": pa.array(list(vecs.astype(np.float32)), type=pa.list_(pa.float32())),
+            "vector": pa.ListArray.from_arrays(
+                pa.array(np.arange(0, vecs.size + 1, vecs.shape[1], dtype=np.int32)),
+                pa.array(np.ascontiguousarray(vecs, dtype=np.float32).ravel()),
+            ),
         }
     )
     con.register("_vec", table)
