@@ -28,6 +28,7 @@ from rich.text import Text
 
 from .errors import BadInputError, ConfigError, SourcetraceError
 from .reports import RESUMABLE, ReportWriter, format_for_path, get_writer
+from .web.cli import serve
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -60,6 +61,7 @@ eval_app = typer.Typer(help="Score sourcetrace against annotated corpora.", no_a
 train_app = typer.Typer(help="Train sourcetrace models.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+app.command("serve")(serve)
 
 
 class ReportFormat(StrEnum):
