@@ -53,6 +53,7 @@ def templates_env() -> Environment:
     )
     env.globals["SHARE_PARTS"] = SHARE_PARTS
     env.filters["q"] = lambda value: quote(str(value), safe="")  # one URL path segment
+    env.filters["plural"] = lambda n, word: f"{n} {word}" if n == 1 else f"{n} {word}s"
     return env
 
 
@@ -98,9 +99,9 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(request=request, **context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=code)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -106,11 +106,11 @@ class CorpusStore:
         rows = self._rows(
             f"""WITH a AS (
                   SELECT coalesce(ar.outlet, '(unknown outlet)') AS outlet,
-                    count(*) FILTER (WHERE at.source_type IN {NAMED_TYPES}) AS named,
-                    count(*) FILTER (WHERE at.source_type = 'anonymous') AS anonymous,
-                    count(*) FILTER (WHERE at.source_type IS NULL
-                      OR at.source_type NOT IN {NAMED_TYPES + ('anonymous',)}) AS vague
-                  FROM attributions at JOIN articles ar ON ar.id = at.article_id
+                    count(*) FILTER (WHERE t.source_type IN {NAMED_TYPES}) AS named,
+                    count(*) FILTER (WHERE t.source_type = 'anonymous') AS anonymous,
+                    count(*) FILTER (WHERE t.source_type IS NULL
+                      OR t.source_type NOT IN {NAMED_TYPES + ('anonymous',)}) AS vague
+                  FROM attributions t JOIN articles ar ON ar.id = t.article_id
                   GROUP BY 1),
                 u AS (
                   SELECT coalesce(ar.outlet, '(unknown outlet)') AS outlet,
@@ -211,16 +211,16 @@ class CorpusStore:
             [actor_id],
         )
         actor["statements"] = self._rows(
-            f"""SELECT at.article_id, ar.title, ar.outlet, ar.published, at.id AS attribution,
-                  at.kind, at.source_text, at.cue_text, at.content_text, at.relayed_by,
+            f"""SELECT t.article_id, ar.title, ar.outlet, ar.published, t.id AS attribution,
+                  t.kind, t.source_text, t.cue_text, t.content_text, t.relayed_by,
                   c.cluster_id
                FROM article_actors aa
-               JOIN attributions at ON at.article_id = aa.article_id
-                 AND at.source_actor = aa.local_id
-               JOIN articles ar ON ar.id = at.article_id
-               LEFT JOIN claims c ON c.article_id = at.article_id AND c.attribution_id = at.id
+               JOIN attributions t ON t.article_id = aa.article_id
+                 AND t.source_actor = aa.local_id
+               JOIN articles ar ON ar.id = t.article_id
+               LEFT JOIN claims c ON c.article_id = t.article_id AND c.attribution_id = t.id
                WHERE aa.actor_id = ?
-               ORDER BY ar.published_ts NULLS LAST, ar.seq, at.id LIMIT {STATEMENT_LIMIT}""",
+               ORDER BY ar.published_ts NULLS LAST, ar.seq, t.id LIMIT {STATEMENT_LIMIT}""",
             [actor_id],
         )
         for s in actor["statements"]:
@@ -228,12 +228,12 @@ class CorpusStore:
         actor["about"] = self._about(actor_id)
         labels = self._rows(
             f"""SELECT l.article_id, ar.title, ar.outlet, l.label, l.voice, l.text,
-                  l.attribution, at.source_text AS said_by
+                  l.attribution, t.source_text AS said_by
                FROM article_actors aa
                JOIN labels l ON l.article_id = aa.article_id AND l.local_actor = aa.local_id
                JOIN articles ar ON ar.id = l.article_id
-               LEFT JOIN attributions at ON at.article_id = l.article_id
-                 AND at.id = l.attribution
+               LEFT JOIN attributions t ON t.article_id = l.article_id
+                 AND t.id = l.attribution
                WHERE aa.actor_id = ?
                ORDER BY l.voice DESC, l.label, ar.seq LIMIT {STATEMENT_LIMIT}""",
             [actor_id],
