@@ -26,6 +26,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .corpus.cli import app as corpus_app
 from .errors import BadInputError, ConfigError, SourcetraceError
 from .reports import RESUMABLE, ReportWriter, format_for_path, get_writer
 from .web.cli import serve
@@ -61,6 +62,7 @@ eval_app = typer.Typer(help="Score sourcetrace against annotated corpora.", no_a
 train_app = typer.Typer(help="Train sourcetrace models.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+app.add_typer(corpus_app, name="corpus")
 app.command("serve")(serve)
 
 

@@ -30,7 +30,7 @@ def serve(
     try:
         CorpusStore(db).close()  # fail now, in one line, on a missing or foreign file
     except StoreError as e:
-        err(f"error: {db}: {e}", err=True)
+        err(f"error: {e}", err=True)
         raise typer.Exit(2) from None
 
     import uvicorn

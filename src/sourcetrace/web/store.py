@@ -27,7 +27,7 @@ STATEMENT_LIMIT = 200  # rows per list on the actor page
 
 
 class StoreError(SourcetraceError):
-    """The corpus file cannot be opened; str() says why in one line."""
+    """The corpus file cannot be opened; str() names the file and says why, in one line."""
 
 
 class NotFound(SourcetraceError):
@@ -431,21 +431,12 @@ def _dedupe_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:
-    p = Path(path)
-    if not p.exists():
-        raise StoreError("no such corpus file (build one with 'sourcetrace corpus build')")
-    if p.is_dir():
-        raise StoreError("is a directory, not a corpus file")
+    from ..corpus.db import CorpusError, connect
+
     try:
-        con = duckdb.connect(str(p), read_only=True)
-    except duckdb.Error as exc:
-        raise StoreError(f"not a readable DuckDB corpus ({_short(exc)})") from None
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    missing = {"corpus_meta", "articles", "clusters", "actors"} - tables
-    if missing:
-        con.close()
-        raise StoreError(f"not a sourcetrace corpus (no table {sorted(missing)[0]})")
-    return con
+        return connect(path, read_only=True)
+    except CorpusError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _json(value: Any) -> Any:
@@ -458,11 +449,6 @@ def _like_escape(q: str) -> str:
 
 def _overlaps(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
-
-
-def _short(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split())
-    return msg if len(msg) <= 160 else msg[:157] + "..."
 
 
 __all__ = ["CorpusStore", "NotFound", "StoreError", "provenance_graph"]

@@ -1,0 +1,446 @@
+"""Actors across articles: one corpus actor for every name it goes by, with evidence.
+
+Each article already grouped its own mentions into actors (``sourcetrace.actors``).
+Here those per-article actors are joined across articles, by union-find, in order of
+the strength of the evidence:
+
+1. user alias files (``--aliases``): entries force merges, ``forbid`` groups keep names apart;
+2. the alias table (built-in plus user files): surfaces that look up to one entry;
+3. the same name: the same normalised key (transliteration folding, ``MKO``/``M.K.O.``);
+   an article that defines "MKO" as an alias of a full name ties both keys everywhere;
+4. near spellings (rapidfuzz, same thresholds as within an article), blocked by key
+   prefix and suffix so the cost stays near-linear;
+5. a bare surname ("Dovrek") joins the one full-name person with that surname, and
+   only when there is exactly one.
+
+Every union is checked first: two persons with one surname but different first names
+(after folding) are never joined, nor names a user ``forbid`` group keeps apart. Each
+accepted union leaves an ``actor_evidence`` row: which article (or file) said so.
+
+User alias file (YAML): either the list format of ``sourcetrace.actors`` (force merges),
+or a mapping::
+
+    merge:                          # same entries as the list format
+      - name: Front for the Liberation of Xandaria
+        aliases: [FLX, Xandar Front]
+    forbid:                         # names that must stay different actors
+      - [Karim Haddad, Karim Hadad]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import yaml
+from rapidfuzz import process
+
+from ..actors import (
+    FUZZY_MIN_LENGTH,
+    FUZZY_MIN_SCORE,
+    AliasTable,
+    _fuzzy_score,
+    _parse_yaml,
+    find_defined_aliases,
+    normalise_name,
+    role_and_name,
+)
+from ..errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Largest block of keys compared pairwise by near spelling; bigger blocks (very common
+# prefixes) are skipped rather than making the cost quadratic.
+MAX_FUZZY_BLOCK = 400
+_PERSON = "person"
+# Types that name the same kind of thing across articles ("Iraq" the government and
+# "Iraq" the organisation are one actor; a person never is an organisation).
+_FAMILY = {
+    "person": "person",
+    "organization": "org",
+    "government": "org",
+    "news_outlet": "org",
+    "document": "doc",
+}
+
+
+@lru_cache(maxsize=200_000)
+def key_of(surface: str) -> str:
+    return normalise_name(surface).replace(" ", "")
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(surface: str) -> tuple[str, ...]:
+    return tuple(normalise_name(surface).split())
+
+
+@dataclass
+class AliasRules:
+    """What the user's alias files say: a table of forced merges, and forbidden ones."""
+
+    table: AliasTable = field(default_factory=lambda: AliasTable.load([]))
+    user: AliasTable = field(default_factory=AliasTable)
+    forbid: list[list[str]] = field(default_factory=list)
+    files: tuple[str, ...] = ()
+
+
+def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
+    """RAISES ConfigError "<path>: <reason>" for a file that cannot be used."""
+    user = AliasTable()
+    forbid: list[list[str]] = []
+    for p in paths:
+        path = Path(p)
+        if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" at line {mark.line + 1}" if mark is not None else ""
+                problem = getattr(exc, "problem", None) or str(exc)
+                raise ConfigError(
+                    f"{path}: " + " ".join(f"invalid YAML{where}: {problem}".split())
+                ) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: cannot read ({exc})") from None
+            if isinstance(data, dict):
+                unknown = set(data) - {"merge", "forbid"}
+                if unknown:
+                    raise ConfigError(
+                        f"{path}: unknown key {sorted(map(str, unknown))[0]!r} "
+                        "(expected 'merge' and/or 'forbid')"
+                    )
+                for rec in _parse_yaml(yaml.safe_dump(data.get("merge") or []), str(path)):
+                    user._add_record(**rec)
+                groups = data.get("forbid") or []
+                if not isinstance(groups, list):
+                    raise ConfigError(f"{path}: 'forbid' must be a list of name lists")
+                for n, g in enumerate(groups, 1):
+                    if not isinstance(g, list) or len(g) < 2 or not all(
+                        isinstance(x, str) and x.strip() for x in g
+                    ):
+                        raise ConfigError(
+                            f"{path}: forbid entry {n}: expected a list of 2+ names"
+                        )
+                    forbid.append([x.strip() for x in g])
+                continue
+        user.add_file(path)  # list YAML or CSV: the sourcetrace.actors format
+    table = AliasTable.load([])
+    for entry in user:
+        table.add(entry)
+    return AliasRules(table, user, forbid, tuple(str(p) for p in paths))
+
+
+@dataclass
+class _Node:
+    article_id: str
+    local_id: str
+    name: str
+    type: str
+    surfaces: list[str]
+    n_mentions: int
+
+
+class _Linker:
+    """Union-find over per-article actors with cannot-link checks and evidence."""
+
+    def __init__(self, nodes: list[_Node], rules: AliasRules) -> None:
+        self.nodes = nodes
+        self.parent = list(range(len(nodes)))
+        # per component: person surname -> first-name keys; forbid tags (group, member)
+        self.persons: list[dict[str, set[str]]] = []
+        self.tags: list[set[tuple[int, int]]] = []
+        forbid_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for g, names in enumerate(rules.forbid):
+            for m, name in enumerate(names):
+                forbid_keys[key_of(name)].append((g, m))
+        for node in nodes:
+            persons: dict[str, set[str]] = {}
+            if node.type == _PERSON:
+                for s in node.surfaces:
+                    toks = _tokens(role_and_name(s)[1] or s)
+                    if len(toks) >= 2:
+                        persons.setdefault(toks[-1], set()).add(toks[0])
+            self.persons.append(persons)
+            tags: set[tuple[int, int]] = set()
+            for s in node.surfaces:
+                tags.update(forbid_keys.get(key_of(s), ()))
+            self.tags.append(tags)
+        self.evidence: list[tuple[int, str, str, str | None, str, str]] = []
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def _conflict(self, a: int, b: int) -> bool:
+        pa_, pb = self.persons[a], self.persons[b]
+        for surname, firsts in pa_.items():
+            other = pb.get(surname)
+            if other is None:
+                continue
+            for f1 in firsts:
+                for f2 in other:
+                    if f1 != f2 and not _same_first(f1, f2):
+                        return True
+        ta, tb = self.tags[a], self.tags[b]
+        if ta and tb:
+            groups_a = defaultdict(set)
+            for g, m in ta:
+                groups_a[g].add(m)
+            for g, m in tb:
+                if g in groups_a and groups_a[g] - {m}:
+                    return True
+        return False
+
+    def union(
+        self, i: int, j: int, kind: str, alias: str, other: str, article: str | None, detail: str
+    ) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return True
+        if self._conflict(a, b):
+            logger.debug("not merging %r and %r (%s): conflicting names", alias, other, kind)
+            return False
+        keep, gone = min(a, b), max(a, b)
+        self.parent[gone] = keep
+        for surname, firsts in self.persons[gone].items():
+            self.persons[keep].setdefault(surname, set()).update(firsts)
+        self.tags[keep] |= self.tags[gone]
+        self.evidence.append((keep, alias, other, article, kind, detail))
+        return True
+
+
+def _same_first(a: str, b: str) -> bool:
+    # An initial ("j") matches a first name starting with it.
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _cross_keys(node: _Node) -> list[tuple[str, str]]:
+    """(key, surface) pairs that may join this actor to another article's actors."""
+    out = []
+    for s in node.surfaces:
+        if node.type == _PERSON:
+            name = role_and_name(s)[1] or s
+            if len(_tokens(name)) < 2:
+                continue  # a bare surname is handled last, and only when unambiguous
+            out.append((key_of(name), s))
+            continue
+        toks = _tokens(s)
+        if not toks:
+            continue
+        acronym = s.isupper() and len(s.replace(".", "")) >= 2
+        if len(toks) >= 2 or acronym or s == node.name:
+            out.append((key_of(s), s))
+    return out
+
+
+def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
+    rows = con.execute(
+        "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, aa.mentions "
+        "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
+        "ORDER BY a.seq, aa.local_id"
+    ).fetchall()
+    nodes = []
+    for aid, lid, name, type_, aliases, mentions in rows:
+        surfaces = [name, *[x for x in json.loads(aliases or "[]") if x != name]]
+        n_mentions = len(json.loads(mentions or "[]"))
+        nodes.append(_Node(aid, lid, name, type_ or "", surfaces, n_mentions))
+    return nodes
+
+
+def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None) -> None:
+    """Fill ``actors``, ``actor_aliases``, ``actor_evidence`` and ``article_actors.actor_id``."""
+    rules = rules or AliasRules()
+    nodes = _load_nodes(con)
+    if not nodes:
+        return
+    link = _Linker(nodes, rules)
+    texts: dict[str, str] = {}
+
+    def defined_in(article_id: str) -> set[str]:
+        if article_id not in texts:
+            row = con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+            text = row[0] if row else ""
+            found = set()
+            for (fs, fe), (as_, ae) in find_defined_aliases(text):
+                found.add(key_of(text[fs:fe]))
+                found.add(key_of(text[as_:ae]))
+            texts[article_id] = json.dumps(sorted(found))
+        return set(json.loads(texts[article_id]))
+
+    # Evidence inside each article: the article grouped these names itself.
+    within: list[tuple[int, str, str, str, str]] = []
+    for i, node in enumerate(nodes):
+        if len(node.surfaces) > 1:
+            defined = defined_in(node.article_id)
+            for s in node.surfaces[1:]:
+                kind = "defined_in_article" if key_of(s) in defined else "same_article"
+                within.append((i, s, node.name, kind, "grouped by the article's own analysis"))
+
+    # 1-2. alias tables (user entries win; the combined table includes them).
+    by_entry: dict[str, int] = {}
+    for i, node in enumerate(nodes):
+        for s in node.surfaces:
+            entry = rules.table.lookup(s)
+            if entry is None:
+                continue
+            kind = "user_alias" if rules.user.lookup(s, fuzzy=False) else "alias_table"
+            first = by_entry.setdefault(entry.name, i)
+            if first != i:
+                detail = f"alias table entry {entry.name!r}"
+                if kind == "user_alias" and rules.files:
+                    detail += f" ({', '.join(rules.files)})"
+                link.union(first, i, kind, s, entry.name, None, detail)
+    # 3. the same normalised name.
+    by_key: dict[tuple[str, str], int] = {}
+    key_surface: dict[tuple[str, str], str] = {}
+    for i, node in enumerate(nodes):
+        fam = _FAMILY.get(node.type, node.type)
+        for key, s in _cross_keys(node):
+            k = (fam, key)
+            first = by_key.setdefault(k, i)
+            key_surface.setdefault(k, s)
+            if first != i:
+                link.union(
+                    first, i, "same_name", s, key_surface[k], node.article_id,
+                    "same name after folding case, diacritics and transliteration",
+                )
+    # 4. near spellings, blocked by the first and last three letters of the key.
+    blocks: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for (fam, key), s in key_surface.items():
+        if len(key) < FUZZY_MIN_LENGTH or fam not in ("person", "org"):
+            continue
+        blocks[(fam, "^" + key[:3])].append((key, s))
+        blocks[(fam, "$" + key[-3:])].append((key, s))
+    seen: set[tuple[str, str]] = set()
+    for (fam, _b), members in blocks.items():
+        if len(members) < 2 or len(members) > MAX_FUZZY_BLOCK:
+            continue
+        keys = [normalise_name(s) if fam != "person" else normalise_name(
+            role_and_name(s)[1] or s) for _k, s in members]
+        for x, kx in enumerate(keys):
+            hits = process.extract(
+                kx, keys, scorer=_fuzzy_score, score_cutoff=FUZZY_MIN_SCORE, limit=None
+            )
+            for _m, score, y in hits:
+                if y <= x:
+                    continue
+                pair = (members[x][0], members[y][0])
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if fam == _PERSON and keys[x].split()[-1] != keys[y].split()[-1] and (
+                    keys[x].split()[0] != keys[y].split()[0]
+                ):
+                    continue  # a person differs in one name part at most
+                link.union(
+                    by_key[(fam, members[x][0])], by_key[(fam, members[y][0])],
+                    "near_spelling", members[y][1], members[x][1], None,
+                    f"near spelling ({score:.0f})",
+                )
+    # 5. bare surnames: the one full-name person in the corpus with that surname.
+    full_by_surname: dict[str, set[int]] = defaultdict(set)
+    for i, node in enumerate(nodes):
+        if node.type == _PERSON:
+            for s in node.surfaces:
+                toks = _tokens(role_and_name(s)[1] or s)
+                if len(toks) >= 2:
+                    full_by_surname[toks[-1]].add(i)
+    for i, node in enumerate(nodes):
+        if node.type != _PERSON or len(_tokens(role_and_name(node.name)[1] or node.name)) != 1:
+            continue
+        surname = _tokens(role_and_name(node.name)[1] or node.name)[0]
+        roots = {link.find(j) for j in full_by_surname.get(surname, ())}
+        if len(roots) == 1:
+            link.union(
+                roots.pop(), i, "surname", node.name, nodes[next(iter(
+                    full_by_surname[surname]))].name, node.article_id,
+                "the only person in the corpus with this surname",
+            )
+
+    _write(con, nodes, link, within, rules)
+
+
+def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
+    comps: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(nodes)):
+        comps[link.find(i)].append(i)
+    actor_id: dict[int, str] = {}
+    actor_rows, alias_rows = [], []
+    for n, (root, members) in enumerate(sorted(comps.items()), 1):
+        aid = f"c{n}"
+        actor_id[root] = aid
+        names = Counter(nodes[i].name for i in members)
+        entry = None
+        for i in members:
+            entry = rules.table.lookup(nodes[i].name, fuzzy=False)
+            if entry is not None:
+                break
+        if entry is not None and any(
+            (rules.table.lookup(nodes[i].name, fuzzy=False) or entry).name == entry.name
+            for i in members
+        ):
+            name = entry.name
+        else:
+            name = max(names, key=lambda x: (names[x], len(x), x))
+        types = Counter(nodes[i].type for i in members)
+        alias_articles: dict[str, set[str]] = defaultdict(set)
+        for i in members:
+            for s in nodes[i].surfaces:
+                alias_articles[s].add(nodes[i].article_id)
+        actor_rows.append(
+            {
+                "id": aid,
+                "name": name,
+                "type": types.most_common(1)[0][0],
+                "n_articles": len({nodes[i].article_id for i in members}),
+                "n_mentions": sum(nodes[i].n_mentions for i in members),
+            }
+        )
+        for alias, arts in sorted(alias_articles.items()):
+            alias_rows.append({"actor_id": aid, "alias": alias, "n_articles": len(arts)})
+    evidence_rows = []
+    for i, alias, other, kind, detail in within:
+        evidence_rows.append(
+            {"actor_id": actor_id[link.find(i)], "alias": alias, "other": other,
+             "article_id": nodes[i].article_id, "kind": kind, "detail": detail}
+        )
+    for root, alias, other, article, kind, detail in link.evidence:
+        evidence_rows.append(
+            {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
+             "article_id": article, "kind": kind, "detail": detail}
+        )
+    _insert(con, "actors", actor_rows)
+    _insert(con, "actor_aliases", alias_rows)
+    _insert(con, "actor_evidence", evidence_rows)
+    mapping = pa.table(
+        {
+            "article_id": [nd.article_id for nd in nodes],
+            "local_id": [nd.local_id for nd in nodes],
+            "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
+        }
+    )
+    con.register("_am", mapping)
+    con.execute(
+        "UPDATE article_actors SET actor_id = _am.actor_id FROM _am "
+        "WHERE article_actors.article_id = _am.article_id "
+        "AND article_actors.local_id = _am.local_id"
+    )
+    con.unregister("_am")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
+    con.unregister("_rows")

@@ -1,0 +1,332 @@
+"""Building a corpus: records in, DuckDB file out, all or nothing.
+
+``build(db_path, paths)`` works on a copy of the corpus file next to it and replaces
+the original with ``os.replace`` only when everything succeeded, so an interrupted or
+failed build leaves the previous corpus as it was. Steps:
+
+1. each input record is checked against the articles already stored (``dedup``): a
+   repeat becomes a row of ``duplicates``, a new article is stored with its
+   attributions, actors, labels and claims (``ingest_record``);
+2. the new claims are embedded (``claims.embed_new``);
+3. the derived tables are recomputed: corpus actors (``actors.link_actors``), claim
+   clusters (``claims.cluster_claims``) and their provenance (``provenance.trace``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import BadInputError
+from . import actors as actors_mod
+from . import claims as claims_mod
+from . import provenance as provenance_mod
+from .db import CorpusError, _short, check_corpus
+from .dedup import Deduper, minhash, text_hash
+from .records import Record, iter_records
+from .schema import STORED_TABLES, clear_derived, create_schema
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+    from .embed import Embedder
+
+logger = logging.getLogger(__name__)
+
+# Articles buffered before their rows are written (Arrow tables, one INSERT per table).
+FLUSH_EVERY = 500
+
+
+@dataclass
+class BuildStats:
+    added: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    errors: list[BadInputError] = field(default_factory=list)
+    articles: int = 0
+    claims: int = 0
+    clusters: int = 0
+    actors: int = 0
+
+
+def parse_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = value.strip().replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        try:
+            dt = datetime.fromisoformat(s[:10])
+        except ValueError:
+            return None
+    return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
+
+
+def _spans_json(spans: Sequence[Sequence[int]]) -> str:
+    return json.dumps([[int(s), int(e)] for s, e in spans])
+
+
+class _Rows:
+    """Row buffers per stored table, written as Arrow tables."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in STORED_TABLES}
+
+    def __len__(self) -> int:
+        return len(self.rows["articles"]) + len(self.rows["duplicates"])
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table, rows in self.rows.items():
+            if not rows:
+                continue
+            cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+            data = {c: [r.get(c) for r in rows] for c in cols}
+            arrow = pa.table(data) if table != "minhashes" else pa.table(
+                {
+                    "article_id": data["article_id"],
+                    "signature": pa.array(data["signature"], type=pa.list_(pa.uint64())),
+                }
+            )
+            con.register("_buf", arrow)
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _buf")
+            con.unregister("_buf")
+            rows.clear()
+
+
+class CorpusBuilder:
+    """Adds records to an open corpus connection (the temp copy during a build)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.dedup = Deduper()
+        self.buf = _Rows()
+        self.new_claim_ids: list[str] = []
+        row = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+        self.seq = int(row[0]) if row else 0
+        for aid, url, thash, sig in con.execute(
+            "SELECT a.id, a.url, a.text_hash, m.signature FROM articles a "
+            "JOIN minhashes m ON m.article_id = a.id"
+        ).fetchall():
+            self.dedup.add_signature(aid, url, thash, sig)
+
+    def add(self, record: Record, stats: BuildStats) -> None:
+        meta = record.get("metadata") or {}
+        text = record.get("text") or ""
+        aid = str(record["id"])
+        url = meta.get("url") or None
+        thash = text_hash(text)
+        sig = minhash(text)
+        published = meta.get("published")
+        match = self.dedup.find(aid, url, thash, sig)
+        if match is not None:
+            self.buf.rows["duplicates"].append(
+                {
+                    "article_id": match.article_id,
+                    "path": record.get("path"),
+                    "url": url,
+                    "outlet": meta.get("outlet"),
+                    "published": published,
+                    "published_ts": parse_date(published),
+                    "reason": match.reason,
+                    "similarity": match.similarity,
+                }
+            )
+            stats.duplicates += 1
+        else:
+            self.dedup.add(aid, url, thash, sig)
+            self.seq += 1
+            self._store(record, aid, thash, sig.hashvalues.tolist())
+            stats.added += 1
+        if len(self.buf) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        self.buf.flush(self.con)
+
+    def _store(self, record: Record, aid: str, thash: str, sig: list[int]) -> None:
+        meta = record.get("metadata") or {}
+        rows = self.buf.rows
+        rows["articles"].append(
+            {
+                "id": aid,
+                "seq": self.seq,
+                "path": record.get("path"),
+                "url": meta.get("url"),
+                "outlet": meta.get("outlet"),
+                "title": meta.get("title"),
+                "published": meta.get("published"),
+                "published_ts": parse_date(meta.get("published")),
+                "text": record.get("text"),
+                "metadata": json.dumps(meta, ensure_ascii=False),
+                "record": json.dumps(record, ensure_ascii=False),
+                "text_hash": thash,
+                "added_at": datetime.now(UTC).replace(tzinfo=None),
+            }
+        )
+        rows["minhashes"].append({"article_id": aid, "signature": sig})
+        for a in record.get("attributions") or []:
+            src = a.get("source") or {}
+            rows["attributions"].append(
+                {
+                    "article_id": aid,
+                    "id": a.get("id"),
+                    "kind": a.get("kind"),
+                    "source_text": src.get("text"),
+                    "source_type": src.get("type"),
+                    "source_actor": src.get("actor"),
+                    "source_role": src.get("role"),
+                    "source_spans": _spans_json(src.get("spans") or []),
+                    "cue_text": (a.get("cue") or {}).get("text"),
+                    "content_text": (a.get("content") or {}).get("text"),
+                    "content_spans": _spans_json((a.get("content") or {}).get("spans") or []),
+                    "relayed_by": json.dumps(a.get("relayed_by") or [], ensure_ascii=False),
+                    "chain_depth": a.get("chain_depth"),
+                    "confidence": a.get("confidence"),
+                }
+            )
+        for act in record.get("actors") or []:
+            rows["article_actors"].append(
+                {
+                    "article_id": aid,
+                    "local_id": act.get("id"),
+                    "name": act.get("name"),
+                    "type": act.get("type"),
+                    "aliases": json.dumps(act.get("aliases") or [], ensure_ascii=False),
+                    "mentions": json.dumps(act.get("mentions") or [], ensure_ascii=False),
+                    "actor_id": None,
+                }
+            )
+        for lb in record.get("labels") or []:
+            rows["labels"].append(
+                {
+                    "article_id": aid,
+                    "local_actor": lb.get("actor"),
+                    "label": lb.get("label"),
+                    "voice": lb.get("voice"),
+                    "text": lb.get("text"),
+                    "spans": _spans_json(lb.get("spans") or []),
+                    "attribution": lb.get("attribution"),
+                }
+            )
+        for claim in claims_mod.claims_from_record(record):
+            rows["claims"].append(claim)
+            self.new_claim_ids.append(claim["id"])
+
+
+def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
+    """A temp copy of the corpus (or a fresh file) in the same folder, opened."""
+    folder = os.path.dirname(os.path.abspath(db_path)) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".corpus-build-", suffix=".duckdb", dir=folder)
+    os.close(fd)
+    os.remove(tmp)  # DuckDB refuses an existing empty file
+    if os.path.exists(db_path):
+        if os.path.isdir(db_path):
+            raise CorpusError(f"{db_path}: is a directory, not a corpus file")
+        try:
+            probe = duckdb.connect(db_path, read_only=True)
+        except duckdb.Error as exc:
+            raise CorpusError(f"{db_path}: not a readable DuckDB corpus ({_short(exc)})") from None
+        try:
+            check_corpus(probe, db_path)
+        finally:
+            probe.close()
+        shutil.copyfile(db_path, tmp)
+    try:
+        con = duckdb.connect(tmp)
+    except duckdb.Error as exc:
+        _remove(tmp)
+        raise CorpusError(f"{db_path}: cannot write a corpus here ({_short(exc)})") from None
+    return tmp, con
+
+
+def _remove(path: str) -> None:
+    for p in (path, path + ".wal"):
+        if os.path.exists(p):
+            os.remove(p)
+
+
+def build(
+    db_path: str,
+    paths: Iterable[str] = (),
+    *,
+    pipeline: Callable[[], Pipeline] | None = None,
+    embedder: Embedder | None = None,
+    alias_files: Sequence[str] = (),
+    records: Iterable[Record | BadInputError] | None = None,
+    on_item: Callable[[Record | BadInputError], None] | None = None,
+) -> BuildStats:
+    """Add inputs to the corpus at ``db_path`` (created when missing), atomically.
+
+    paths: inputs (see ``records``); or ``records`` given directly (tests, benchmarks).
+    pipeline: factory for the analyser, called only if some input needs analysing.
+    embedder: claim encoder (default: the bundled MiniLM sentence encoder).
+    alias_files: user alias files forcing or forbidding actor merges.
+    on_item: called after each record or error (progress bars).
+    RAISES CorpusError / ConfigError: the corpus or an alias file cannot be used; the
+      corpus file is then untouched.
+    """
+    from .embed import default_embedder
+
+    rules = actors_mod.load_alias_rules(alias_files)  # fail before any work
+    if pipeline is None:
+
+        def pipeline() -> Pipeline:
+            from ..pipeline import Pipeline
+
+            return Pipeline()
+
+    stream = records if records is not None else iter_records(paths, pipeline)
+    stats = BuildStats()
+    tmp, con = _open_work_copy(db_path)
+    ok = False
+    try:
+        create_schema(con)
+        builder = CorpusBuilder(con)
+        for item in stream:
+            if isinstance(item, BadInputError):
+                stats.failed += 1
+                stats.errors.append(item)
+            else:
+                builder.add(item, stats)
+            if on_item is not None:
+                on_item(item)
+        builder.flush()
+        enc = embedder or default_embedder()
+        claims_mod.embed_new(con, builder.new_claim_ids, enc)
+        derive(con, rules, enc)
+        stats.articles = _count(con, "articles")
+        stats.claims = _count(con, "claims")
+        stats.clusters = _count(con, "clusters")
+        stats.actors = _count(con, "actors")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, db_path)
+        ok = True
+    finally:
+        if not ok:
+            con.close()
+            _remove(tmp)
+    return stats
+
+
+def derive(con: duckdb.DuckDBPyConnection, rules: actors_mod.AliasRules, enc: Embedder) -> None:
+    """Recompute every derived table from the stored ones."""
+    clear_derived(con)
+    actors_mod.link_actors(con, rules)
+    claims_mod.cluster_claims(con, enc)
+    provenance_mod.trace(con)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,208 @@
+"""Claims across articles: what is asserted, wherever it is asserted.
+
+Every attributed content and every unattributed assertion of an article is a claim
+(``claims_from_record``), with its offsets into the article text. Claims are encoded
+once, when their article is added (``embed_new``). On every build, all claim vectors go
+into an HNSW index (usearch); each claim is linked to those of its K nearest
+neighbours at cosine >= CLAIM_LINK_COSINE, so the cost grows as n log n, not n^2.
+Clusters are the connected components of the links.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    from .embed import Embedder
+
+logger = logging.getLogger(__name__)
+
+# Claims shorter than this many words are fragments ("it said", "yes"): not linked.
+MIN_CLAIM_WORDS = 4
+# Cosine (all-MiniLM-L6-v2) from which two claims are the same claim. Set on the dev
+# scenarios (scenarios/corpus, split: dev); see docs/corpus.md.
+CLAIM_LINK_COSINE = 0.72
+# Neighbours read per claim from the ANN index.
+K_NEIGHBOURS = 16
+EMBED_BATCH = 256
+_WORD_RE = re.compile(r"\w+")
+
+
+def claims_from_record(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Claim rows (table ``claims``) for one analysis record."""
+    aid = str(record["id"])
+    for a in record.get("attributions") or []:
+        content = a.get("content") or {}
+        text = content.get("text") or ""
+        spans = content.get("spans") or []
+        if not spans or len(_WORD_RE.findall(text)) < MIN_CLAIM_WORDS:
+            continue
+        src = a.get("source") or {}
+        yield {
+            "id": f"{aid}:{a.get('id')}",
+            "article_id": aid,
+            "kind": "attributed",
+            "attribution_id": a.get("id"),
+            "text": text,
+            "start_offset": int(spans[0][0]),
+            "end_offset": int(spans[-1][1]),
+            "spans": json.dumps(spans),
+            "source_text": src.get("text"),
+            "source_type": src.get("type") if src else None,
+            "source_local_actor": src.get("actor"),
+            "relayed_by": json.dumps(a.get("relayed_by") or [], ensure_ascii=False),
+            "cluster_id": None,
+        }
+    for n, u in enumerate(record.get("unattributed") or [], 1):
+        text = u.get("text") or ""
+        spans = u.get("spans") or []
+        if not spans or len(_WORD_RE.findall(text)) < MIN_CLAIM_WORDS:
+            continue
+        yield {
+            "id": f"{aid}:u{n}",
+            "article_id": aid,
+            "kind": "unattributed",
+            "attribution_id": None,
+            "text": text,
+            "start_offset": int(spans[0][0]),
+            "end_offset": int(spans[-1][1]),
+            "spans": json.dumps(spans),
+            "source_text": None,
+            "source_type": None,
+            "source_local_actor": None,
+            "relayed_by": "[]",
+            "cluster_id": None,
+        }
+
+
+def _insert_vectors(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str], vecs: np.ndarray, model: str
+) -> None:
+    table = pa.table(
+        {
+            "claim_id": pa.array(list(ids), type=pa.string()),
+            "model": pa.array([model] * len(ids), type=pa.string()),
+            "vector": pa.array(list(vecs.astype(np.float32)), type=pa.list_(pa.float32())),
+        }
+    )
+    con.register("_vec", table)
+    con.execute("INSERT INTO claim_vectors SELECT claim_id, model, vector FROM _vec")
+    con.unregister("_vec")
+
+
+def embed_new(con: duckdb.DuckDBPyConnection, claim_ids: Sequence[str], enc: Embedder) -> None:
+    """Encode the given claims, and any stored claim without a vector from ``enc``."""
+    missing = con.execute(
+        "SELECT c.id, c.text FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
+        "WHERE v.claim_id = c.id AND v.model = ?) ORDER BY c.id",
+        [enc.name],
+    ).fetchall()
+    for i in range(0, len(missing), EMBED_BATCH):
+        chunk = missing[i : i + EMBED_BATCH]
+        vecs = enc.encode([t for _id, t in chunk])
+        _insert_vectors(con, [cid for cid, _t in chunk], vecs, enc.name)
+    logger.debug("embedded %d claims (%d new)", len(missing), len(claim_ids))
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def neighbour_links(vecs: np.ndarray, threshold: float, k: int = K_NEIGHBOURS):
+    """Pairs (i, j, cosine), i < j, with cosine >= threshold among each row's k ANN."""
+    n = len(vecs)
+    if n < 2:
+        return []
+    if n <= 2 * k:  # tiny corpora: exact
+        sims = vecs @ vecs.T
+        ii, jj = np.nonzero(np.triu(sims >= threshold, 1))
+        return [(int(i), int(j), float(sims[i, j])) for i, j in zip(ii, jj, strict=True)]
+    from usearch.index import Index
+
+    index = Index(ndim=vecs.shape[1], metric="ip", dtype="f32")
+    keys = np.arange(n, dtype=np.uint64)
+    index.add(keys, vecs, threads=1)
+    found = index.search(vecs, min(k + 1, n), threads=1)
+    out: dict[tuple[int, int], float] = {}
+    nkeys, dists = found.keys, found.distances
+    for i in range(n):
+        for key, dist in zip(nkeys[i], dists[i], strict=True):
+            j = int(key)
+            if j == i or j >= n:
+                continue
+            sim = 1.0 - float(dist)  # usearch "ip" distance is 1 - dot
+            if sim >= threshold:
+                a, b = (i, j) if i < j else (j, i)
+                out[(a, b)] = sim
+    return [(a, b, s) for (a, b), s in out.items()]
+
+
+def cluster_claims(
+    con: duckdb.DuckDBPyConnection, enc: Embedder, threshold: float = CLAIM_LINK_COSINE
+) -> None:
+    """Fill ``claim_links`` and ``claims.cluster_id`` (clusters rows come from provenance)."""
+    embed_new(con, [], enc)
+    rows = con.sql(
+        "SELECT c.id, v.vector FROM claims c JOIN claim_vectors v "
+        "ON v.claim_id = c.id AND v.model = $model "
+        "JOIN articles a ON a.id = c.article_id ORDER BY a.seq, c.start_offset, c.id",
+        params={"model": enc.name},
+    ).to_arrow_table()
+    ids = rows.column("id").to_pylist()
+    if not ids:
+        return
+    flat = rows.column("vector").combine_chunks()
+    vecs = np.asarray(flat.values.to_numpy(zero_copy_only=False), dtype=np.float32).reshape(
+        len(ids), -1
+    )
+    links = neighbour_links(vecs, threshold)
+    uf = _UnionFind(len(ids))
+    for i, j, _s in links:
+        uf.union(i, j)
+    cluster_of: dict[int, str] = {}
+    assigned = []
+    for i in range(len(ids)):
+        root = uf.find(i)
+        if root not in cluster_of:
+            cluster_of[root] = f"k{len(cluster_of) + 1}"
+        assigned.append(cluster_of[root])
+    con.register(
+        "_cl", pa.table({"claim_id": ids, "cluster_id": assigned})
+    )
+    con.execute(
+        "UPDATE claims SET cluster_id = _cl.cluster_id FROM _cl WHERE claims.id = _cl.claim_id"
+    )
+    con.unregister("_cl")
+    if links:
+        con.register(
+            "_ln",
+            pa.table(
+                {
+                    "claim_a": [ids[i] for i, _j, _s in links],
+                    "claim_b": [ids[j] for _i, j, _s in links],
+                    "similarity": [s for _i, _j, s in links],
+                }
+            ),
+        )
+        con.execute("INSERT INTO claim_links SELECT claim_a, claim_b, similarity FROM _ln")
+        con.unregister("_ln")

@@ -1,0 +1,254 @@
+"""``sourcetrace corpus ...``: build a corpus and read provenance from it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..errors import ConfigError, SourcetraceError
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="Corpus provenance: actors and claims linked across articles.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DB_OPTION = typer.Option("--db", metavar="FILE", help="The corpus DuckDB file.")
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    _err().print(Text(f"error: {message}", style="red"))
+    raise typer.Exit(code)
+
+
+def _open(db: str):
+    from .db import connect
+
+    try:
+        return connect(db)
+    except SourcetraceError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def build(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH",
+            help="Articles to analyse, or sourcetrace JSONL/Parquet output; folders too.",
+        ),
+    ],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+    aliases: Annotated[
+        list[str] | None,
+        typer.Option("--aliases", metavar="FILE", help="Alias file forcing/forbidding merges."),
+    ] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Rule-only analysis.")] = False,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="minilm (default) or hashing (no model; tests).")
+    ] = "minilm",
+) -> None:
+    """Add articles to a corpus (created when missing). All or nothing: a failed build
+    leaves the corpus as it was."""
+    from .build import build as run_build
+    from .embed import HashingEmbedder, MiniLMEmbedder
+
+    if embedder not in ("minilm", "hashing"):
+        _fail(f"--embedder: unknown embedder {embedder!r} (minilm or hashing)")
+    enc = HashingEmbedder() if embedder == "hashing" else MiniLMEmbedder()
+    err = _err()
+
+    def pipeline():
+        from ..pipeline import Pipeline
+
+        return Pipeline(list(aliases or ()), fast=fast)
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed} items"),
+        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("adding articles", total=None)
+
+        def on_item(item: Any) -> None:
+            if isinstance(item, SourcetraceError):
+                progress.console.print(Text(f"error: {item}", style="red"))
+            progress.advance(task)
+
+        try:
+            stats = run_build(
+                db, paths, pipeline=pipeline, embedder=enc, alias_files=list(aliases or ()),
+                on_item=on_item,
+            )
+        except (ConfigError, SourcetraceError) as exc:
+            progress.stop()
+            _fail(f"{exc} (corpus left unchanged)")
+        except KeyboardInterrupt:
+            progress.stop()
+            _fail("interrupted (corpus left unchanged)", 130)
+        except Exception as exc:  # a bug must not leave a traceback or a half corpus
+            progress.stop()
+            logger.debug("build failed", exc_info=True)
+            _fail(f"{db}: build failed ({type(exc).__name__}: {exc}); corpus left unchanged", 1)
+    err.print(
+        f"{db}: +{stats.added} articles, {stats.duplicates} duplicates, {stats.failed} failed; "
+        f"now {stats.articles} articles, {stats.claims} claims in {stats.clusters} clusters, "
+        f"{stats.actors} actors"
+    )
+    if stats.added + stats.duplicates == 0 and stats.failed:
+        raise typer.Exit(EXIT_NOTHING)
+    raise typer.Exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
+
+
+@app.command()
+def export(
+    parquet: Annotated[str, typer.Option("--parquet", metavar="DIR", help="Output folder.")],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+) -> None:
+    """Write every corpus table to DIR/<table>.parquet."""
+    from .schema import ALL_TABLES
+
+    con = _open(db)
+    os.makedirs(parquet, exist_ok=True)
+    for table in ALL_TABLES:
+        target = str(Path(parquet) / f"{table}.parquet").replace("'", "''")
+        con.execute(f"COPY {table} TO '{target}' (FORMAT PARQUET)")
+    con.close()
+    _err().print(f"wrote {len(ALL_TABLES)} tables to {parquet}")
+
+
+@app.command("claims")
+def list_claims(
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+    min_articles: Annotated[
+        int, typer.Option("--min-articles", min=1, help="Only claims in N+ articles.")
+    ] = 2,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+) -> None:
+    """Claim clusters carried by several articles, with independent-origin counts."""
+    from . import query
+
+    con = _open(db)
+    rows = query.claims(con, min_articles, limit)
+    con.close()
+    table = Table("id", "claim", "articles", "outlets", "origins", "circular", "first seen")
+    for r in rows:
+        table.add_row(
+            r["id"], Text(_clip(r["text"], 90)), str(r["n_articles"]), str(r["n_outlets"]),
+            str(r["independent_origins"]), "yes" if r["circular"] else "",
+            Text(str(r["first_seen"] or "")),
+        )
+    Console(highlight=False).print(table)
+
+
+def _clip(s: str | None, n: int) -> str:
+    s = " ".join((s or "").split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+@app.command("claim")
+def show_claim(
+    cluster_id: Annotated[str, typer.Argument(metavar="ID", help="A cluster id (k12).")],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+) -> None:
+    """The provenance tree of one claim cluster."""
+    from . import query
+
+    con = _open(db)
+    data = query.claim(con, cluster_id)
+    con.close()
+    if data is None:
+        _fail(f"no claim cluster {cluster_id!r} in {db}", EXIT_PARTIAL)
+    out = Console(highlight=False)
+    head = Text(f"{data['id']}: ", style="bold")
+    head.append(_clip(data["text"], 120))
+    tree = Tree(head)
+    summary = (
+        f"{data['n_articles']} articles, {data['n_outlets']} outlets, "
+        f"{data['independent_origins']} independent origin(s)"
+    )
+    if data["circular"]:
+        summary += f"; CIRCULAR: {data['circular_reason']}"
+    tree.add(Text(summary, style="yellow" if data["circular"] else "green"))
+    by_id = {c["id"]: c for c in data["claims"]}
+
+    def add(branch: Tree, item: dict[str, Any]) -> None:
+        node = item["node"]
+        if node.startswith("claim:"):
+            c = by_id.get(node[6:], {})
+            where = c.get("outlet") or c.get("article_id")
+            label = Text(f"[{c.get('published') or '?'}] {where}: ")
+            label.append(_clip(c.get("text"), 80), style="italic")
+        else:
+            label = Text(f"origin: {item['label']}", style="bold")
+        if item["kind"] != "claim":
+            via = f" via {', '.join(item['via'])}" if item["via"] else ""
+            label = Text(f"{item['kind']}{via} → ").append_text(label)
+        if item.get("cycle"):
+            label.append("  (cycle)", style="red")
+        sub = branch.add(label)
+        for child in item["children"]:
+            add(sub, child)
+
+    claims_branch = tree.add(Text("provenance", style="bold"))
+    for item in data["tree"]:
+        add(claims_branch, item)
+    tl = tree.add(Text("timeline", style="bold"))
+    for t in data["timeline"]:
+        tl.add(Text(f"{t['published'] or '?'}  {t['outlet'] or t['article_id']} ({t['kind']})"))
+    out.print(tree)
+
+
+@app.command("actor")
+def show_actor(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name or alias.")],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+) -> None:
+    """An actor's aliases (with evidence), what it says, what is said about it, labels."""
+    from . import query
+
+    con = _open(db)
+    data = query.actor(con, name)
+    con.close()
+    if data is None:
+        _fail(f"no actor matches {name!r} in {db}", EXIT_PARTIAL)
+    out = Console(highlight=False)
+    out.print(Text(f"{data['name']} ({data['type']}, {data['n_articles']} articles)",
+                   style="bold"))
+    out.print(Text("aliases: " + ", ".join(a["alias"] for a in data["aliases"])))
+    if data["evidence"]:
+        ev = Table("alias", "same as", "evidence", "article", title="merge evidence")
+        for e in data["evidence"]:
+            ev.add_row(Text(e["alias"]), Text(e["other"] or ""), Text(f"{e['kind']}: "
+                       f"{e['detail'] or ''}"), Text(e["article_id"] or ""))
+        out.print(ev)
+    for title, rows in (("says", data["says"]), ("said about it", data["said_about"])):
+        t = Table("outlet/article", "text", "cluster", title=title)
+        for r in rows:
+            t.add_row(Text(r.get("outlet") or r["article_id"]), Text(_clip(r["text"], 100)),
+                      Text(r.get("cluster_id") or ""))
+        out.print(t)
+    if data["labels"]:
+        t = Table("label", "voice", "outlet", title="labels applied")
+        for r in data["labels"]:
+            t.add_row(Text(r["label"]), Text(r["voice"]), Text(r["outlet"] or r["article_id"]))
+        out.print(t)

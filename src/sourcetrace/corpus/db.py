@@ -1,0 +1,60 @@
+"""Opening a corpus file, and refusing files that are not one."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from ..errors import SourcetraceError
+from .schema import CORPUS_SCHEMA_VERSION
+
+
+class CorpusError(SourcetraceError):
+    """A corpus file cannot be used; str() names the file and why (one line)."""
+
+
+def _major(version: str) -> str:
+    return version.split(".")[0]
+
+
+def check_corpus(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """RAISES CorpusError unless ``con`` holds a corpus this version can read."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "corpus_meta" not in tables:
+        if tables:
+            raise CorpusError(
+                f"{path}: a DuckDB database but not a sourcetrace corpus "
+                f"(tables: {', '.join(sorted(tables)[:5])})"
+            )
+        raise CorpusError(f"{path}: an empty DuckDB database, not a sourcetrace corpus")
+    row = con.execute("SELECT value FROM corpus_meta WHERE key = 'schema_version'").fetchone()
+    version = row[0] if row else "?"
+    if _major(version) != _major(CORPUS_SCHEMA_VERSION):
+        raise CorpusError(
+            f"{path}: corpus schema version {version} is not supported "
+            f"(this sourcetrace reads {_major(CORPUS_SCHEMA_VERSION)}.x)"
+        )
+
+
+def connect(path: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open an existing corpus. RAISES CorpusError (missing, corrupt, foreign, too new)."""
+    if not os.path.exists(path):
+        raise CorpusError(f"{path}: no such corpus (build one with 'sourcetrace corpus build')")
+    if os.path.isdir(path):
+        raise CorpusError(f"{path}: is a directory, not a corpus file")
+    try:
+        con = duckdb.connect(path, read_only=read_only)
+    except duckdb.Error as exc:
+        raise CorpusError(f"{path}: not a readable DuckDB corpus ({_short(exc)})") from None
+    try:
+        check_corpus(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _short(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())
+    return msg if len(msg) <= 160 else msg[:157] + "..."

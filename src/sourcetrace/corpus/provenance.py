@@ -1,0 +1,371 @@
+"""Provenance of each claim cluster: where did it come from, and how many times?
+
+For every claim of a cluster, a path is drawn from the article through the sources it
+cites and their relays (outermost first) to where the claim starts:
+
+- a named source (person, organisation, government, document) is an *origin*, unless it
+  is a news outlet whose own articles in the corpus carry the claim: then the path goes
+  on into those articles (``cites``);
+- an anonymous source is known only through whoever relays it: the origin is "an
+  anonymous source of <innermost named relay>" (or of the article's own outlet), so one
+  unnamed source passed on by several outlets counts once; a relay that is a corpus
+  outlet carrying the claim is followed instead;
+- "media reports", "earlier reports" and sourceless reporting verbs, and assertions in
+  the writer's voice, point to the *earlier* corpus articles carrying the claim
+  (``earlier_report`` / ``repeats``); with none earlier, the outlet itself is the origin.
+
+Syndicated copies never got claims of their own (``dedup``), and keys are per outlet,
+so same-outlet repeats collapse. The graph's strongly connected components are
+collapsed; the **independent-origin count** is the number of sink components reached.
+A sink that is a cycle (outlets citing each other) is flagged circular, as is a
+cluster spread over several outlets that all lead to one origin through each other.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .actors import key_of
+
+logger = logging.getLogger(__name__)
+
+NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
+UNSOURCED_TYPES = ("vague", "article")
+
+
+@dataclass
+class _Claim:
+    id: str
+    article_id: str
+    outlet: str | None
+    outlet_key: str
+    order: tuple
+    published: str | None
+    kind: str
+    text: str
+    source: dict[str, Any] | None
+    relays: list[dict[str, Any]]
+
+
+@dataclass
+class ClusterGraph:
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+
+    def node(self, node_id: str, **attrs: Any) -> str:
+        self.nodes.setdefault(node_id, {"node_id": node_id, **attrs})
+        return node_id
+
+
+def _sccs(nodes: Iterable[str], succ: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for start in nodes:
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on.add(v)
+            children = succ.get(v, [])
+            recurse = False
+            while i < len(children):
+                w = children[i]
+                i += 1
+                if w not in index:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    recurse = True
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            if recurse:
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    return out
+
+
+class _Resolver:
+    """Corpus-wide lookups: article-local actor -> corpus actor -> its name keys."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.actor_of: dict[tuple[str, str], str] = {
+            (a, lid): cid
+            for a, lid, cid in con.execute(
+                "SELECT article_id, local_id, actor_id FROM article_actors"
+            ).fetchall()
+        }
+        self.names: dict[str, str] = dict(con.execute("SELECT id, name FROM actors").fetchall())
+        self.keys: dict[str, set[str]] = defaultdict(set)
+        for cid, alias in con.execute("SELECT actor_id, alias FROM actor_aliases").fetchall():
+            self.keys[cid].add(key_of(alias))
+
+    def source_keys(self, article_id: str, src: dict[str, Any]) -> tuple[str | None, set[str]]:
+        local = src.get("actor")
+        cid = self.actor_of.get((article_id, local)) if local else None
+        keys = {key_of(src.get("text") or "")}
+        if cid:
+            keys |= self.keys.get(cid, set())
+        keys.discard("")
+        return cid, keys
+
+
+def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
+    g = ClusterGraph()
+    by_outlet: dict[str, list[_Claim]] = defaultdict(list)
+    for c in claims:
+        by_outlet[c.outlet_key].append(c)
+        g.node(
+            f"claim:{c.id}", kind="claim", label=c.outlet or c.article_id,
+            article_id=c.article_id, outlet=c.outlet, actor_id=None,
+            source_type=(c.source or {}).get("type"),
+        )
+
+    def outlet_claims(keys: set[str], me: _Claim) -> list[_Claim]:
+        out = []
+        for k in keys:
+            out.extend(o for o in by_outlet.get(k, ()) if o.article_id != me.article_id)
+        return out
+
+    def earlier(me: _Claim) -> list[_Claim]:
+        return [o for o in claims if o.order < me.order and o.article_id != me.article_id]
+
+    def origin(key: str, label: str, actor: str | None, stype: str | None) -> str:
+        return g.node(f"origin:{key}", kind="origin", label=label, article_id=None,
+                      outlet=None, actor_id=actor, source_type=stype)
+
+    for c in claims:
+        me = f"claim:{c.id}"
+        chain = [*c.relays, *([c.source] if c.source else [])]
+        via = [r.get("text") or "" for r in c.relays]
+        src = c.source
+        stype = (src or {}).get("type")
+        if c.kind == "unattributed" or src is None or stype in UNSOURCED_TYPES:
+            named_relays = [r for r in c.relays if r.get("type") in NAMED_TYPES]
+            if named_relays:  # "X, citing media reports, said": X relays it
+                src, stype = named_relays[-1], named_relays[-1].get("type")
+                via = via[:-1]
+            else:
+                prior = earlier(c)
+                kind = "repeats" if c.kind == "unattributed" else "earlier_report"
+                if prior:
+                    for o in prior:
+                        g.edges.append((me, f"claim:{o.id}", kind, via))
+                else:
+                    label = (
+                        f"{c.outlet or c.article_id} (own reporting)"
+                        if c.kind == "unattributed"
+                        else f"{(c.source or {}).get('text') or 'unsourced'} "
+                        f"in {c.outlet or c.article_id}"
+                    )
+                    g.edges.append(
+                        (me, origin(f"outlet:{c.outlet_key}", label, None, stype), "cites", via)
+                    )
+                continue
+        if stype in NAMED_TYPES:
+            cid, keys = res.source_keys(c.article_id, src)
+            cited = outlet_claims(keys, c)
+            if cited:
+                for o in cited:
+                    g.edges.append((me, f"claim:{o.id}", "cites", via))
+                continue
+            key = f"actor:{cid}" if cid else f"name:{min(keys) if keys else c.id}"
+            label = res.names.get(cid, src.get("text") or "?") if cid else src.get("text") or "?"
+            g.edges.append((me, origin(key, label, cid, stype), "cites", via))
+            continue
+        # anonymous (or unknown type): known only through its innermost named relay
+        relay = next(
+            (r for r in reversed(chain[:-1] if c.source else chain)
+             if r.get("type") in NAMED_TYPES),
+            None,
+        )
+        if relay is not None:
+            cid, keys = res.source_keys(c.article_id, relay)
+            cited = outlet_claims(keys, c)
+            if cited:
+                for o in cited:
+                    g.edges.append((me, f"claim:{o.id}", "relays", via))
+                continue
+            rkey = f"actor:{cid}" if cid else f"name:{min(keys) if keys else c.id}"
+            rname = res.names.get(cid, relay.get("text")) if cid else relay.get("text")
+            g.edges.append(
+                (me, origin(f"anon@{rkey}", f"unnamed source of {rname}", None, stype),
+                 "relays", via)
+            )
+        else:
+            g.edges.append(
+                (me, origin(f"anon@outlet:{c.outlet_key}",
+                            f"unnamed source of {c.outlet or c.article_id}", None, stype),
+                 "cites", via)
+            )
+    return g
+
+
+@dataclass
+class Trace:
+    origins: list[list[str]]
+    circular: bool
+    reason: str | None
+
+
+def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
+    succ: dict[str, list[str]] = defaultdict(list)
+    for s, d, _k, _v in g.edges:
+        succ[s].append(d)
+    comps = _sccs(list(g.nodes), succ)
+    comp_of = {v: i for i, comp in enumerate(comps) for v in comp}
+    sinks = [
+        i for i, comp in enumerate(comps)
+        if all(comp_of[w] == i for v in comp for w in succ.get(v, ()))
+    ]
+    # reached from some claim: every node is a claim or reached from one
+    origins = [sorted(comps[i]) for i in sinks]
+    outlets = {c.outlet_key for c in claims}
+    cycle = any(len(o) > 1 for o in origins)
+    through_others = any(d.startswith("claim:") for _s, d, _k, _v in g.edges)
+    if cycle:
+        return Trace(origins, True, "outlets cite each other, with no origin outside the loop")
+    if len(origins) == 1 and len(outlets) >= 2 and through_others:
+        return Trace(origins, True, f"all {len(outlets)} outlets lead back to one origin")
+    return Trace(origins, False, None)
+
+
+def _load_claims(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Claim]]:
+    rows = con.execute(
+        "SELECT c.cluster_id, c.id, c.article_id, a.outlet, a.published, a.published_ts, "
+        "a.seq, c.kind, c.text, c.start_offset, c.attribution_id, c.relayed_by, "
+        "t.source_text, t.source_type, t.source_actor, t.source_role "
+        "FROM claims c JOIN articles a ON a.id = c.article_id "
+        "LEFT JOIN attributions t ON t.article_id = c.article_id AND t.id = c.attribution_id "
+        "WHERE c.cluster_id IS NOT NULL ORDER BY c.cluster_id"
+    ).fetchall()
+    out: dict[str, list[_Claim]] = defaultdict(list)
+    for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, _att, relayed,
+         stext, stype, sactor, srole) in rows:
+        # Undated articles sort after dated ones, then by insertion order.
+        order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", seq, start)
+        src = None
+        if kind == "attributed" and stype is not None:
+            src = {"text": stext, "type": stype, "actor": sactor, "role": srole}
+        out[k].append(
+            _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}", order,
+                   pub, kind, text, src, json.loads(relayed or "[]"))
+        )
+    return out
+
+
+def trace(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``clusters``, ``provenance_nodes/edges``, ``origins`` and ``timeline``."""
+    res = _Resolver(con)
+    copies: dict[str, list[tuple]] = defaultdict(list)
+    for aid, outlet, pub, pub_ts in con.execute(
+        "SELECT article_id, outlet, published, published_ts FROM duplicates"
+    ).fetchall():
+        copies[aid].append((outlet, pub, pub_ts))
+    tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for k, claims in _load_claims(con).items():
+        claims.sort(key=lambda c: c.order)
+        g = build_graph(claims, res)
+        tr = analyse(g, claims)
+        first = claims[0]
+        timeline = []
+        seen_articles: set[str] = set()
+        for c in claims:
+            if c.article_id in seen_articles:
+                continue
+            seen_articles.add(c.article_id)
+            timeline.append((c.order, c.article_id, c.outlet, c.published, "article"))
+            for outlet, pub, pub_ts in copies.get(c.article_id, ()):
+                order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", 0, 0)
+                timeline.append((order, c.article_id, outlet, pub, "copy"))
+        timeline.sort(key=lambda t: t[0])
+        outlets = {t[2] or f"article:{t[1]}" for t in timeline}
+        tables["clusters"].append(
+            {
+                "id": k,
+                "text": first.text,
+                "n_claims": len(claims),
+                "n_articles": len(seen_articles),
+                "n_outlets": len(outlets),
+                "independent_origins": len(tr.origins),
+                "circular": tr.circular,
+                "circular_reason": tr.reason,
+                "first_seen": timeline[0][3],
+                "first_article_id": timeline[0][1],
+                "last_seen": timeline[-1][3],
+            }
+        )
+        for seq, (_o, aid, outlet, pub, kind) in enumerate(timeline, 1):
+            tables["timeline"].append(
+                {"cluster_id": k, "seq": seq, "article_id": aid, "outlet": outlet,
+                 "published": pub, "kind": kind}
+            )
+        for node in g.nodes.values():
+            tables["provenance_nodes"].append({"cluster_id": k, **node})
+        for s, d, kind, via in g.edges:
+            tables["provenance_edges"].append(
+                {"cluster_id": k, "src": s, "dst": d, "kind": kind,
+                 "via": json.dumps(via, ensure_ascii=False)}
+            )
+        for comp in tr.origins:
+            labels = [str(g.nodes[n].get("label")) for n in comp]
+            reaching = _reaching(g, set(comp))
+            tables["origins"].append(
+                {"cluster_id": k, "origin": " | ".join(comp), "label": " | ".join(labels),
+                 "n_claims": reaching}
+            )
+    for table, rows in tables.items():
+        _insert(con, table, rows)
+
+
+def _reaching(g: ClusterGraph, targets: set[str]) -> int:
+    """How many claims reach any of ``targets``."""
+    pred: dict[str, list[str]] = defaultdict(list)
+    for s, d, _k, _v in g.edges:
+        pred[d].append(s)
+    seen = set(targets)
+    todo = list(targets)
+    while todo:
+        v = todo.pop()
+        for p in pred.get(v, ()):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    return sum(1 for v in seen if v.startswith("claim:"))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
+    con.unregister("_rows")

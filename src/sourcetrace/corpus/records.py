@@ -1,0 +1,182 @@
+"""Inputs of a corpus build as analysis records (``Analysis.to_dict()`` dicts).
+
+Three kinds of input, told apart by their content, not only their name:
+
+- sourcetrace JSONL output (lines with ``schema_version`` and ``attributions``): loaded;
+- Parquet written by ``sourcetrace analyze`` (one row per article, see contracts):
+  loaded, ``metadata``/``profile`` JSON-decoded;
+- anything else (``.txt``, ``.html``, article ``.jsonl``, WARC, folders): read by
+  ``sourcetrace.ingest`` and analysed with ``Pipeline``.
+
+Like ingest, a bad input is *yielded* as a ``BadInputError`` and the stream goes on.
+A record whose ``schema_version`` has another major version than this sourcetrace
+writes cannot be read safely, so its whole file is refused with one error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..analysis import SCHEMA_VERSION
+from ..errors import BadInputError
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+RECORD_KEYS = ("schema_version", "id", "text", "attributions")
+SUPPORTED_MAJOR = SCHEMA_VERSION.split(".")[0]
+
+
+def is_analysis_record(obj: Any) -> bool:
+    return isinstance(obj, dict) and all(k in obj for k in RECORD_KEYS)
+
+
+def check_version(record: Record, path: str) -> None:
+    """RAISES BadInputError when the record's schema major version is not ours."""
+    version = str(record.get("schema_version", ""))
+    if version.split(".")[0] != SUPPORTED_MAJOR:
+        raise BadInputError(
+            path,
+            f"schema_version {version!r} is not supported "
+            f"(this sourcetrace reads {SUPPORTED_MAJOR}.x); file skipped",
+        )
+
+
+def _first_json_line(path: str) -> Any:
+    try:
+        with open(path, "rb") as f:
+            for raw in f:
+                if raw.strip():
+                    return json.loads(raw)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def is_record_file(path: str) -> bool:
+    """True for a .jsonl file of sourcetrace analysis records (sniffs the first line)."""
+    return path.lower().endswith(".jsonl") and is_analysis_record(_first_json_line(path))
+
+
+def read_record_jsonl(path: str) -> Iterator[Record | BadInputError]:
+    """Records from a sourcetrace JSONL file; a bad line is one error, the rest go on."""
+    try:
+        with open(path, "rb") as f:
+            for n, raw in enumerate(f, 1):
+                if not raw.strip():
+                    continue
+                where = f"{path}#{n}"
+                try:
+                    obj = json.loads(raw)
+                except (ValueError, UnicodeDecodeError) as exc:
+                    yield BadInputError(where, f"not JSON ({exc})")
+                    continue
+                if not is_analysis_record(obj):
+                    yield BadInputError(where, "not a sourcetrace analysis record")
+                    continue
+                try:
+                    check_version(obj, path)
+                except BadInputError as exc:
+                    yield exc
+                    return
+                yield obj
+    except OSError as exc:
+        yield BadInputError(path, f"cannot read ({exc.strerror or exc})")
+
+
+def read_record_parquet(path: str) -> Iterator[Record | BadInputError]:
+    """Records from a Parquet file of analyses (the ``scale`` layout)."""
+    try:
+        from ..reports.parquet import read_parquet  # type: ignore[import-not-found]
+    except ImportError:
+        read_parquet = _read_parquet_arrow
+    try:
+        for row in read_parquet(path):
+            if not is_analysis_record(row):
+                yield BadInputError(path, "not a sourcetrace analysis Parquet file")
+                return
+            try:
+                check_version(row, path)
+            except BadInputError as exc:
+                yield exc
+                return
+            yield row
+    except BadInputError as exc:
+        yield exc
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        logger.debug("parquet read failed", exc_info=True)
+        yield BadInputError(path, f"cannot read Parquet ({type(exc).__name__}: {exc})")
+
+
+def _read_parquet_arrow(path: str) -> Iterator[Record]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=256):
+        for row in batch.to_pylist():
+            for key in ("metadata", "profile"):
+                if isinstance(row.get(key), str):
+                    row[key] = json.loads(row[key])
+            yield row
+
+
+def _expand(paths: Iterable[str]) -> Iterator[str]:
+    """Files under the given paths, sorted; folders recursively (hidden entries skipped)."""
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+def iter_records(
+    paths: Iterable[str], pipeline: Callable[[], Pipeline]
+) -> Iterator[Record | BadInputError]:
+    """Analysis records (or errors) for every input, in order.
+
+    pipeline: called once, only when some input needs analysing (spaCy loads slowly).
+    """
+    from ..ingest import KNOWN_EXTENSIONS, iter_articles
+
+    paths = list(paths)
+    raw: list[str] = []  # article inputs, analysed together for batching
+
+    def flush() -> Iterator[Record | BadInputError]:
+        if not raw:
+            return
+        articles = iter_articles(list(raw))
+        raw.clear()
+        pipe = pipeline()
+        good = []
+        for item in articles:
+            if isinstance(item, BadInputError):
+                yield item
+            else:
+                good.append(item)
+        for result in pipe.analyze_many(good):
+            yield result if isinstance(result, BadInputError) else result.to_dict()
+
+    for path in _expand(paths):
+        lower = path.lower()
+        if lower.endswith(".parquet"):
+            yield from flush()
+            yield from read_record_parquet(path)
+        elif is_record_file(path):
+            yield from flush()
+            yield from read_record_jsonl(path)
+        elif os.path.isfile(path) and not lower.endswith(KNOWN_EXTENSIONS) and path not in paths:
+            continue  # an unknown file found inside a folder: not ours
+        else:
+            raw.append(path)
+    yield from flush()
