@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 GRAPH_ASSET = "vendor/cytoscape.min.js"
 SEARCH_LIMIT = 50  # hits per kind on the search page
+PAGE_SIZE = 50  # articles per page of the article list
 
 
 def templates_env() -> Environment:
@@ -140,7 +141,7 @@ def create_app(
         chart = share_bars(
             data["outlets"],
             label=lambda r: f"{r['outlet']} ({r['articles']})",
-            href=lambda r: "/search?" + urlencode({"outlet": r["outlet"]}),
+            href=lambda r: "/articles?" + urlencode({"outlet": r["outlet"]}),
         )
         return page(request, "overview.html", data=data, chart=chart)
 
@@ -152,6 +153,16 @@ def create_app(
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
         return store.articles(outlet=outlet, limit=limit, offset=offset)
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(
+        request: Request,
+        outlet: Annotated[str | None, Query(max_length=200)] = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> HTMLResponse:
+        data = store.articles(outlet=outlet, limit=PAGE_SIZE, offset=offset)
+        return page(request, "articles.html", data=data, outlet=outlet, offset=offset,
+                    page_size=PAGE_SIZE)
 
     @app.get("/api/articles/{article_id}", tags=["articles"],
              summary="One article: its analysis record and corpus links")

@@ -90,6 +90,7 @@ class CorpusStore:
                 "ORDER BY independent_origins ASC, n_articles DESC, id LIMIT ?",
                 [limit],
             ),
+            "articles": self.articles(limit=limit)["articles"],
             "actors": self._rows(
                 "SELECT id, name, type, n_articles, n_mentions FROM actors "
                 "ORDER BY n_articles DESC, n_mentions DESC, id LIMIT ?",
