@@ -33,7 +33,7 @@ from .security import (
     SecurityHeadersMiddleware,
     jinja_finalize,
 )
-from .store import CorpusStore, NotFound
+from .store import CorpusStore, NotFound, graph_rows
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +132,8 @@ def create_app(
 
     # ---- overview -------------------------------------------------------------------
     @app.get("/api/overview", tags=["overview"], summary="Corpus counts, outlets, top claims")
-    def api_overview(limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
-        return store.overview(limit=limit)
+    def api_overview(limit: Annotated[int, Query(ge=1, le=200)] = 20) -> JSONResponse:
+        return JSONResponse(store.overview(limit=limit))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request) -> HTMLResponse:
@@ -151,8 +151,8 @@ def create_app(
         outlet: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
-        return store.articles(outlet=outlet, limit=limit, offset=offset)
+    ) -> JSONResponse:
+        return JSONResponse(store.articles(outlet=outlet, limit=limit, offset=offset))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(
@@ -166,8 +166,8 @@ def create_app(
 
     @app.get("/api/articles/{article_id}", tags=["articles"],
              summary="One article: its analysis record and corpus links")
-    def api_article(article_id: str) -> dict[str, Any]:
-        return _found(store.article, article_id)
+    def api_article(article_id: str) -> JSONResponse:
+        return JSONResponse(_found(store.article, article_id))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
@@ -177,8 +177,8 @@ def create_app(
     # ---- actors -----------------------------------------------------------------------
     @app.get("/api/actors/{actor_id}", tags=["actors"],
              summary="One actor: names, merge evidence, statements by and about it, labels")
-    def api_actor(actor_id: str) -> dict[str, Any]:
-        return _found(store.actor, actor_id)
+    def api_actor(actor_id: str) -> JSONResponse:
+        return JSONResponse(_found(store.actor, actor_id))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str) -> HTMLResponse:
@@ -190,17 +190,18 @@ def create_app(
         min_articles: Annotated[int, Query(ge=1)] = 1,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
-        return store.claims(min_articles=min_articles, limit=limit, offset=offset)
+    ) -> JSONResponse:
+        return JSONResponse(store.claims(min_articles=min_articles, limit=limit, offset=offset))
 
     @app.get("/api/claims/{claim_id}", tags=["claims"],
              summary="One claim: provenance graph, independent origins, timeline")
-    def api_claim(claim_id: str) -> dict[str, Any]:
-        return _found(store.claim, claim_id)
+    def api_claim(claim_id: str) -> JSONResponse:
+        return JSONResponse(_found(store.claim, claim_id))
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
     def claim_page(request: Request, claim_id: str) -> HTMLResponse:
-        return page(request, "claim.html", claim=_found(store.claim, claim_id))
+        claim = _found(store.claim, claim_id)
+        return page(request, "claim.html", claim=claim, graph_rows=graph_rows(claim["graph"]))
 
     # ---- search -----------------------------------------------------------------------
     @app.get("/api/search", tags=["search"], summary="Search articles, claims and actors")
@@ -208,8 +209,8 @@ def create_app(
         q: Annotated[str, Query(max_length=200)] = "",
         outlet: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = SEARCH_LIMIT,
-    ) -> dict[str, Any]:
-        return store.search(q, outlet=outlet, limit=limit)
+    ) -> JSONResponse:
+        return JSONResponse(store.search(q, outlet=outlet, limit=limit))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(

@@ -420,6 +420,22 @@ def provenance_graph(
     return {"nodes": list(out_nodes.values()), "edges": _dedupe_edges(out_edges)}
 
 
+def graph_rows(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """The graph's edges as table rows with node labels, kinds and the source's outlet."""
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    rows = []
+    for e in graph["edges"]:
+        a, b = nodes.get(e["source"], {}), nodes.get(e["target"], {})
+        parent = nodes.get(a.get("parent") or "", {})
+        rows.append({
+            "from": a.get("label", e["source"]), "from_kind": a.get("kind", ""),
+            "from_outlet": parent.get("label", ""), "from_article": a.get("article_id"),
+            "to": b.get("label", e["target"]), "to_kind": b.get("kind", ""),
+            "kind": e["kind"],
+        })
+    return rows
+
+
 def _dedupe_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[tuple[str, str, str]] = set()
     out = []
@@ -452,4 +468,4 @@ def _overlaps(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> boo
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
-__all__ = ["CorpusStore", "NotFound", "StoreError", "provenance_graph"]
+__all__ = ["CorpusStore", "NotFound", "StoreError", "graph_rows", "provenance_graph"]
