@@ -10,6 +10,7 @@ static files come from the package's own folder.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -17,13 +18,14 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BadInputError
+from ..errors import BadInputError, SourcetraceError
+from .add import CorpusAdder
 from .analyze import Analyzer
 from .highlight import highlight_segments
 from .render import SHARE_PARTS, highlighted_text, share_bars
@@ -71,15 +73,23 @@ def create_app(
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     analyzer: Analyzer | None = None,
+    allow_add: bool = False,
+    alias_files: Sequence[str] = (),
+    make_embedder: Callable[[], Any] | None = None,
 ) -> FastAPI:
     """Build the explorer over the corpus at ``db`` (opened read-only).
 
     db (str | Path): the corpus DuckDB file.
     max_body_bytes (int): largest request body accepted (413 beyond). Defaults to 2 MiB.
     analyzer (Analyzer | None): on-the-fly analyser. Defaults to one over ``Pipeline()``.
+    allow_add (bool): let the analyse page add its result to the corpus (through
+        ``corpus build``). Defaults to False: the server never writes.
+    alias_files, make_embedder: passed to the corpus builder when adding.
     RETURNS (FastAPI): the app; debug is always off.
     """
     store = CorpusStore(db)
+    adder = (CorpusAdder(store, alias_files=alias_files, make_embedder=make_embedder)
+             if allow_add else None)
     app = FastAPI(
         title="sourcetrace explorer",
         description="Sourcing of articles, provenance of claims and actors in a corpus.",
@@ -91,9 +101,11 @@ def create_app(
     app.state.store = store
     app.state.analyzer = analyzer or Analyzer()
     app.state.max_body_bytes = max_body_bytes
+    app.state.adder = adder
     app.state.graph_asset = (STATIC_DIR / GRAPH_ASSET).is_file()
     env = templates_env()
     env.globals["graph_asset"] = app.state.graph_asset
+    env.globals["allow_add"] = allow_add
     app.state.env = env
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
@@ -224,17 +236,35 @@ def create_app(
     # ---- analyse on the fly -----------------------------------------------------------
     @app.post("/api/analyze", tags=["analyze"],
               summary="Analyse text or HTML without adding it to the corpus")
-    async def api_analyze(body: AnalyzeRequest) -> dict[str, Any]:
+    async def api_analyze(
+        body: AnalyzeRequest,
+        add: Annotated[bool, Query(description="Also add it to the corpus "
+                                               "(only when the server allows adding).")] = False,
+    ) -> dict[str, Any]:
         analyzer: Analyzer = app.state.analyzer
+        if add and adder is None:
+            raise HTTPException(403, "this server does not add to the corpus "
+                                     "(start it with --allow-add)")
         try:
             if body.html is not None and body.text is None:
-                return await run_in_threadpool(analyzer.analyze_html, body.html)
-            if body.text is not None and body.html is None:
-                return await run_in_threadpool(analyzer.analyze_text, body.text,
-                                               title=body.title)
+                record = await run_in_threadpool(analyzer.analyze_html, body.html)
+            elif body.text is not None and body.html is None:
+                record = await run_in_threadpool(analyzer.analyze_text, body.text,
+                                                 title=body.title)
+            else:
+                raise HTTPException(422, "give exactly one of 'text' and 'html'")
         except BadInputError as e:
             raise HTTPException(422, e.reason) from None
-        raise HTTPException(422, "give exactly one of 'text' and 'html'")
+        if add:
+            record["corpus_id"] = await _add(record)
+        return record
+
+    async def _add(record: dict[str, Any]) -> str:
+        assert adder is not None
+        try:
+            return await run_in_threadpool(adder.add, record)
+        except SourcetraceError as e:
+            raise HTTPException(409, f"not added: {e}") from None
 
     @app.post("/api/analyze/upload", tags=["analyze"],
               summary="Analyse an uploaded .txt or .html file without adding it to the corpus")
@@ -257,8 +287,12 @@ def create_app(
         text: Annotated[str, Form()] = "",
         html: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
-    ) -> HTMLResponse:
+        add: Annotated[bool, Form()] = False,
+    ) -> Response:
         analyzer: Analyzer = app.state.analyzer
+        if add and adder is None:
+            raise HTTPException(403, "this server does not add to the corpus "
+                                     "(start it with --allow-add)")
         try:
             if file is not None and file.filename:
                 record = await run_in_threadpool(
@@ -274,6 +308,9 @@ def create_app(
         except BadInputError as e:
             return page(request, "analyze.html", 422, limit=max_body_bytes,
                         error=f"{e.path}: {e.reason}")
+        if add:
+            stored = await _add(record)
+            return RedirectResponse(f"/articles/{quote(stored, safe='')}", status_code=303)
         data = {"record": record, "actors": {}, "claims": {}, "in_corpus": False}
         return page(request, "article.html", **_article_context(data))
 

@@ -22,6 +22,16 @@ def serve(
     max_upload: Annotated[
         int, typer.Option(min=1, help="Largest request body (upload or pasted text), in bytes.")
     ] = DEFAULT_MAX_BODY_BYTES,
+    allow_add: Annotated[
+        bool,
+        typer.Option("--allow-add", help="Let the analyse page add its result to the corpus "
+                     "(through 'corpus build'). Off: the server never writes."),
+    ] = False,
+    aliases: Annotated[
+        list[str] | None,
+        typer.Option("--aliases", metavar="FILE",
+                     help="Alias files the corpus was built with (used when adding)."),
+    ] = None,
 ) -> None:
     """Browse a corpus: articles, claims, actors, search, and analysis on the fly."""
     from .store import CorpusStore, StoreError
@@ -37,7 +47,8 @@ def serve(
 
     from .app import create_app
 
-    app = create_app(db, max_body_bytes=max_upload)
+    app = create_app(db, max_body_bytes=max_upload, allow_add=allow_add,
+                     alias_files=list(aliases or ()))
     if host not in ("127.0.0.1", "localhost", "::1"):
         err(f"warning: listening on {host}: anyone who can reach it can read the corpus",
             err=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,44 @@ class NotFound(SourcetraceError):
     """No article, actor or claim with that id."""
 
 
+class _ReadWriteLock:
+    """Many readers or one writer (the writer swaps the connection after an add)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._writing = True
+            while self._readers:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class CorpusStore:
     """The corpus at ``path``, opened read-only.
 
@@ -45,20 +84,47 @@ class CorpusStore:
         self.path = str(path)
         self._con = _connect(self.path)
         self._local = threading.local()
+        self._lock = _ReadWriteLock()
+        self._generation = 0
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors_lock = threading.Lock()
 
     def close(self) -> None:
+        with self._lock.write():
+            self._close_all()
+
+    def _close_all(self) -> None:
+        with self._cursors_lock:
+            for cur in self._cursors:
+                cur.close()
+            self._cursors.clear()
         self._con.close()
 
+    def reopen(self) -> None:
+        """Read the file again (after ``corpus build`` replaced it): waits for readers.
+
+        Every cursor is closed first, since DuckDB hands a new connection the database
+        instance still open for the same path.
+        """
+        with self._lock.write():
+            self._close_all()
+            self._con = _connect(self.path)
+            self._generation += 1
+
     def _cur(self) -> duckdb.DuckDBPyConnection:
-        cur = getattr(self._local, "cur", None)
-        if cur is None:
-            cur = self._local.cur = self._con.cursor()
-        return cur
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            local.cur = self._con.cursor()
+            local.generation = self._generation
+            with self._cursors_lock:
+                self._cursors.append(local.cur)
+        return local.cur
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cur = self._cur().execute(sql, list(params))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        with self._lock.read():
+            cur = self._cur().execute(sql, list(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self._rows(sql, params)
@@ -191,6 +257,18 @@ class CorpusStore:
         )
         return {"record": record, "actors": actors, "claims": claims, "copies": copies,
                 "in_corpus": True}
+
+    def stored_id(self, record: dict[str, Any]) -> str:
+        """The id an added record ended up under: its own, or the article it duplicates."""
+        if self._one("SELECT 1 AS x FROM articles WHERE id = ?", [record["id"]]):
+            return str(record["id"])
+        dup = self._one(
+            "SELECT article_id FROM duplicates WHERE path = ? ORDER BY article_id LIMIT 1",
+            [record.get("path")],
+        )
+        if dup is None:
+            raise NotFound(f"article {record['id']!r} was not stored")
+        return str(dup["article_id"])
 
     # ---- actors ----------------------------------------------------------------------
     def actor(self, actor_id: str) -> dict[str, Any]:
