@@ -81,10 +81,18 @@ FILLER = ["Traffic on the coast road was slow on {d} as crews worked near the {s
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+PLACES = ["Kessa", "Port Lerin", "Eastvale", "Sandbar", "Norholm", "Vesk", "Altmark", "Brela",
+          "Corvin", "Dunmore", "Elsby", "Farrow", "Glenn", "Hadley", "Irwin", "Jarrow"]
+
+
 def claim_pool(size: int, rng: random.Random) -> list[str]:
+    combos = len(SUBJECTS) * len(PLACES) * len(VERBS) * len(WHEN)
+    if size > combos:
+        raise SystemExit(f"claim pool of {size} asked, only {combos} distinct claims")
     pool = set()
     while len(pool) < size:
-        pool.add(f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(WHEN)}")
+        pool.add(f"{rng.choice(SUBJECTS)} in {rng.choice(PLACES)} {rng.choice(VERBS)} "
+                 f"{rng.choice(WHEN)}")
     return sorted(pool)
 
 
