@@ -81,3 +81,4 @@ def test_highlighted_text_makes_bidi_controls_visible():
     html = str(highlighted_text(rec))
     assert "\u202e" not in html
     assert "&lt;U+202E&gt;" in html
+

@@ -28,7 +28,7 @@ from ..errors import BadInputError, SourcetraceError
 from .add import CorpusAdder
 from .analyze import Analyzer
 from .highlight import highlight_segments
-from .render import SHARE_PARTS, highlighted_text, share_bars
+from .render import SHARE_PARTS, highlighted_text, share_bars, spread_chart
 from .security import (
     DEFAULT_MAX_BODY_BYTES,
     BodyLimitMiddleware,
@@ -213,7 +213,8 @@ def create_app(
     @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
     def claim_page(request: Request, claim_id: str) -> HTMLResponse:
         claim = _found(store.claim, claim_id)
-        return page(request, "claim.html", claim=claim, graph_rows=graph_rows(claim["graph"]))
+        return page(request, "claim.html", claim=claim, graph_rows=graph_rows(claim["graph"]),
+                    spread=spread_chart(claim["timeline"]))
 
     # ---- search -----------------------------------------------------------------------
     @app.get("/api/search", tags=["search"], summary="Search articles, claims and actors")

@@ -7,6 +7,7 @@ markup is the app's own tags and attribute names. Templates get the result as Ma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -99,4 +100,62 @@ def share_bars(
     return Markup("".join(parts))
 
 
-__all__ = ["SHARE_PARTS", "highlighted_text", "share_bars"]
+def spread_chart(
+    timeline: Iterable[Mapping[str, Any]], *, width: int = 640, height: int = 160
+) -> Markup:
+    """Inline SVG of a claim's spread: outlets carrying it so far, by date (a step line).
+
+    Entries without an ISO date (YYYY-MM-DD...) are left out; fewer than two dated
+    entries give no chart (the list beside it says everything).
+    """
+    points: list[tuple[date, str]] = []
+    for t in timeline:
+        day = _iso_day(t.get("published"))
+        if day is not None:
+            points.append((day, str(t.get("outlet") or "(unknown outlet)")))
+    if len(points) < 2:
+        return Markup("")
+    points.sort()
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    seen: set[str] = set()
+    steps: list[tuple[float, int, str, date]] = []
+    left, right, top, bottom = 40, 10, 10, 24
+    for day, outlet in points:
+        seen.add(outlet)
+        x = left + (day - first).days / span * (width - left - right)
+        steps.append((x, len(seen), outlet, day))
+    peak = max(n for _, n, _, _ in steps)
+
+    def y(n: int) -> float:
+        return height - bottom - n / peak * (height - top - bottom)
+
+    path = [f"M{left},{y(0):.1f}"]
+    for x, n, _, _ in steps:
+        path.append(f"H{x:.1f}V{y(n):.1f}")
+    parts = [
+        f'<svg class="chart spread" role="img" aria-label="outlets carrying the claim over time" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<path d="{"".join(path)}" class="spread-line" fill="none"/>',
+    ]
+    for x, n, outlet, day in steps:
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(n):.1f}" r="4" class="spread-dot">'
+                     f"<title>{_e(day.isoformat())}: {_e(outlet)}</title></circle>")
+    parts.append(f'<text x="{left}" y="{height - 6}" class="chart-label">{first}</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 6}" class="chart-label" '
+                 f'text-anchor="end">{last}</text>')
+    parts.append(f'<text x="2" y="{top + 10}" class="chart-label">{peak}</text>')
+    parts.append(f'<text x="2" y="{height - bottom}" class="chart-label">0</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _iso_day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+__all__ = ["SHARE_PARTS", "highlighted_text", "share_bars", "spread_chart"]
