@@ -94,7 +94,7 @@ def test_article_page_links_quote_to_card_actor_and_claim(client, store):
     aid = article_id_by_title(store, "night closures")
     html = client.get(f"/articles/{aid}").text
     assert 'href="#att-t' in html and 'id="att-t' in html
-    assert 'class="actor-link" href="/actors/' in html
+    assert 'class="actor-link source-actor" href="/actors/' in html
     assert 'class="claim-link" href="/claims/' in html
     assert 'class="excluded"' in html  # the dateline is furniture
 
@@ -136,3 +136,13 @@ def test_analyze_upload_html_and_bad_input(client):
     assert bad.status_code == 422
     assert client.post("/api/analyze", json={}).status_code == 422
     assert client.post("/analyze", data={"text": "  "}).status_code == 422
+
+
+def test_actor_statements_and_relays(client, store):
+    outlet = store._one("SELECT id FROM actors WHERE name = 'Harbour Daily'")
+    person = store._one("SELECT id FROM actors WHERE name ILIKE '%Varga%' "
+                        "ORDER BY n_articles DESC LIMIT 1")
+    relays = client.get(f"/api/actors/{outlet['id']}").json()["relayed"]
+    assert relays and all(any("Harbour Daily" in x for x in r["relayed_by"]) for r in relays)
+    said = client.get(f"/api/actors/{person['id']}").json()["statements"]
+    assert any("six weeks" in s["content_text"] for s in said)

@@ -98,7 +98,7 @@ def test_browser_quote_to_actor_page_and_claim_graph(server, page, store):
     for link in page.locator("#article-text a.content").all():
         att = link.get_attribute("data-att")
         card = page.locator(f"#att-{att}")
-        if (card.locator("a.actor-link[href^='/actors/']").count()
+        if (card.locator("a.source-actor[href^='/actors/']").count()
                 and card.locator("a.claim-link").count()):
             quote = link
             break
@@ -109,10 +109,11 @@ def test_browser_quote_to_actor_page_and_claim_graph(server, page, store):
     assert "selected" in (card.get_attribute("class") or "")
     assert card.is_visible()
     shot(page, "article-selected")
-    card.locator("a.actor-link").click()
+    card.locator("a.source-actor").click()
     page.wait_for_url("**/actors/**")
     assert page.locator("h1").inner_text()
-    assert page.locator("table.statements tbody tr").count() > 0
+    # the quote is among the actor's statements, linked back to its article
+    assert page.locator("table.statements tbody tr a[href*='#att-']").count() > 0
     shot(page, "actor")
     # back to the article, then from the quote's card to its claim graph
     page.go_back()

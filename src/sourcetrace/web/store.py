@@ -289,21 +289,12 @@ class CorpusStore:
                WHERE e.actor_id = ? ORDER BY e.kind, e.alias, e.other""",
             [actor_id],
         )
-        actor["statements"] = self._rows(
-            f"""SELECT t.article_id, ar.title, ar.outlet, ar.published, t.id AS attribution,
-                  t.kind, t.source_text, t.cue_text, t.content_text, t.relayed_by,
-                  c.cluster_id
-               FROM article_actors aa
-               JOIN attributions t ON t.article_id = aa.article_id
-                 AND t.source_actor = aa.local_id
-               JOIN articles ar ON ar.id = t.article_id
-               LEFT JOIN claims c ON c.article_id = t.article_id AND c.attribution_id = t.id
-               WHERE aa.actor_id = ?
-               ORDER BY ar.published_ts NULLS LAST, ar.seq, t.id LIMIT {STATEMENT_LIMIT}""",
-            [actor_id],
+        actor["statements"] = self._statements(actor_id, "t.source_actor = aa.local_id")
+        # Statements it passed on: its local id among the attribution's relays.
+        actor["relayed"] = self._statements(
+            actor_id,
+            "list_contains(json_extract_string(t.relayed_by, '$[*].actor'), aa.local_id)",
         )
-        for s in actor["statements"]:
-            s["relayed_by"] = [r.get("text") for r in _json(s["relayed_by"]) or ()]
         actor["about"] = self._about(actor_id)
         labels = self._rows(
             f"""SELECT l.article_id, ar.title, ar.outlet, l.label, l.voice, l.text,
@@ -320,6 +311,24 @@ class CorpusStore:
         actor["labels_by_writer"] = [lb for lb in labels if lb["voice"] == "writer"]
         actor["labels_by_sources"] = [lb for lb in labels if lb["voice"] != "writer"]
         return actor
+
+    def _statements(self, actor_id: str, link: str) -> list[dict[str, Any]]:
+        """Attributions joined to the actor's article-local ids by ``link`` (a constant)."""
+        rows = self._rows(
+            f"""SELECT t.article_id, ar.title, ar.outlet, ar.published, t.id AS attribution,
+                  t.kind, t.source_text, t.cue_text, t.content_text, t.relayed_by,
+                  c.cluster_id
+               FROM article_actors aa
+               JOIN attributions t ON t.article_id = aa.article_id AND {link}
+               JOIN articles ar ON ar.id = t.article_id
+               LEFT JOIN claims c ON c.article_id = t.article_id AND c.attribution_id = t.id
+               WHERE aa.actor_id = ?
+               ORDER BY ar.published_ts NULLS LAST, ar.seq, t.id LIMIT {STATEMENT_LIMIT}""",
+            [actor_id],
+        )
+        for r in rows:
+            r["relayed_by"] = [x.get("text") for x in _json(r["relayed_by"]) or ()]
+        return rows
 
     def _about(self, actor_id: str) -> list[dict[str, Any]]:
         """Claims whose text mentions the actor, said by someone else (or by no one)."""
