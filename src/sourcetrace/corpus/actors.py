@@ -40,9 +40,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import yaml
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from ..actors import (
+    _TITLE_WORDS,
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_SCORE,
     AliasTable,
@@ -52,6 +53,7 @@ from ..actors import (
     normalise_name,
     role_and_name,
 )
+from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -219,8 +221,23 @@ class _Linker:
 
 
 def _same_first(a: str, b: str) -> bool:
-    # An initial ("j") matches a first name starting with it.
-    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+    """First names that may be one person's: an initial ("j" ~ "jan"), or a
+    transliteration of the same length differing by one letter ("yusuf" ~ "yusif");
+    "Paula"/"Paul" and "Maja"/"Oskar" stay different."""
+    if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return len(a) == len(b) >= 4 and a[0] == b[0] and fuzz.ratio(a, b) >= 80
+
+
+def _titled_person(name: str) -> bool:
+    """"Defence Minister Gral" typed as a government is a person with a title
+    ("Defence Ministry" is not: its last word is an organisation head)."""
+    role, rest = role_and_name(name)
+    if not role or not rest or not rest[:1].isupper():
+        return False
+    if rest.split()[-1].lower() in ORG_HEADS:
+        return False
+    return any(w.strip(".,").lower() in _TITLE_WORDS for w in role.split())
 
 
 def _cross_keys(node: _Node) -> list[tuple[str, str]]:
@@ -252,6 +269,8 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
     for aid, lid, name, type_, aliases, mentions in rows:
         surfaces = [name, *[x for x in json.loads(aliases or "[]") if x != name]]
         n_mentions = len(json.loads(mentions or "[]"))
+        if type_ != _PERSON and _titled_person(name):
+            type_ = _PERSON
         nodes.append(_Node(aid, lid, name, type_ or "", surfaces, n_mentions))
     return nodes
 

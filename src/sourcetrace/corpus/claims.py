@@ -98,6 +98,21 @@ def _insert_vectors(
     con.unregister("_vec")
 
 
+# "PORT LERIN, Sept 10 -" / "KESSA (Harbour Gazette) -": a wire dateline opening a
+# sentence is not part of the claim.
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z .'\-]{2,40}(?:\([^)]{1,60}\))?,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*)?"
+    r"[-\u2013\u2014]\s+"
+)
+_THAT_RE = re.compile(r"^(?:that|whether)\s+", re.IGNORECASE)
+
+
+def embedding_text(text: str) -> str:
+    """The words that carry the claim: no dateline, no leading complementiser."""
+    text = _DATELINE_RE.sub("", text.strip())
+    return _THAT_RE.sub("", text)
+
+
 def embed_new(con: duckdb.DuckDBPyConnection, claim_ids: Sequence[str], enc: Embedder) -> None:
     """Encode the given claims, and any stored claim without a vector from ``enc``."""
     missing = con.execute(
@@ -107,7 +122,7 @@ def embed_new(con: duckdb.DuckDBPyConnection, claim_ids: Sequence[str], enc: Emb
     ).fetchall()
     for i in range(0, len(missing), EMBED_BATCH):
         chunk = missing[i : i + EMBED_BATCH]
-        vecs = enc.encode([t for _id, t in chunk])
+        vecs = enc.encode([embedding_text(t) for _id, t in chunk])
         _insert_vectors(con, [cid for cid, _t in chunk], vecs, enc.name)
     logger.debug("embedded %d claims (%d new)", len(missing), len(claim_ids))
 

@@ -252,3 +252,65 @@ def show_actor(
         for r in data["labels"]:
             t.add_row(Text(r["label"]), Text(r["voice"]), Text(r["outlet"] or r["article_id"]))
         out.print(t)
+
+
+@app.command()
+def report(
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="HTML file.")],
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+    min_articles: Annotated[
+        int, typer.Option("--min-articles", min=1, help="Only claims in N+ articles.")
+    ] = 2,
+) -> None:
+    """Write a self-contained HTML report of the claims carried by several articles."""
+    from .report import write_report
+
+    con = _open(db)
+    tmp = output + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            n = write_report(con, f, min_articles=min_articles)
+        os.replace(tmp, output)
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})", EXIT_PARTIAL)
+    finally:
+        con.close()
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    _err().print(f"wrote {n} claim clusters to {output}")
+
+
+@app.command()
+def score(
+    folder: Annotated[
+        str, typer.Argument(metavar="DIR", help="Scenario folder (scenarios/corpus).")
+    ] = "scenarios/corpus",
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="dev and/or test (default: both).")
+    ] = None,
+    show_failures: Annotated[
+        bool, typer.Option("--failures", help="List every wrong link, merge and count.")
+    ] = False,
+) -> None:
+    """Score the scenario set: claim-link and actor-merge P/R/F1, origin-count accuracy."""
+    from .scenarios import run
+
+    try:
+        results = run(folder, split or ("dev", "test"))
+    except SourcetraceError as exc:
+        _fail(str(exc))
+    out = Console(highlight=False)
+    table = Table("split", "claim P", "claim R", "claim F1", "actor P", "actor R", "actor F1",
+                  "origins exact", "circular exact")
+    for name, s in results.items():
+        table.add_row(
+            name, f"{s.claims.precision:.3f}", f"{s.claims.recall:.3f}", f"{s.claims.f1:.3f}",
+            f"{s.actors.precision:.3f}", f"{s.actors.recall:.3f}", f"{s.actors.f1:.3f}",
+            f"{s.origins_exact}/{s.origins_total} = {s.origin_accuracy:.3f}",
+            f"{s.circular_exact}/{s.circular_total}",
+        )
+    out.print(table)
+    if show_failures:
+        for name, s in results.items():
+            for f in s.failures:
+                out.print(Text(f"{name}: {f}"))

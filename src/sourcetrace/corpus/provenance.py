@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ..actors import normalise_name
 from .actors import key_of
 
 logger = logging.getLogger(__name__)
@@ -149,10 +150,20 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
             source_type=(c.source or {}).get("type"),
         )
 
-    def outlet_claims(keys: set[str], me: _Claim) -> list[_Claim]:
+    outlet_tokens = {
+        c.outlet_key: frozenset(normalise_name(c.outlet).split()) for c in claims if c.outlet
+    }
+
+    def outlet_claims(keys: set[str], me: _Claim, text: str | None = None) -> list[_Claim]:
         out = []
         for k in keys:
             out.extend(o for o in by_outlet.get(k, ()) if o.article_id != me.article_id)
+        if not out and text:
+            # "the Gazette" for "Harbour Gazette": a short form naming one outlet only
+            toks = frozenset(normalise_name(text).split())
+            hits = [k for k, ts in outlet_tokens.items() if toks and toks < ts]
+            if len(hits) == 1:
+                out = [o for o in by_outlet[hits[0]] if o.article_id != me.article_id]
         return out
 
     def earlier(me: _Claim) -> list[_Claim]:
@@ -192,7 +203,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                 continue
         if stype in NAMED_TYPES:
             cid, keys = res.source_keys(c.article_id, src)
-            cited = outlet_claims(keys, c)
+            cited = outlet_claims(keys, c, src.get("text") if stype == "news_outlet" else None)
             if cited:
                 for o in cited:
                     g.edges.append((me, f"claim:{o.id}", "cites", via))
@@ -209,7 +220,8 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
         )
         if relay is not None:
             cid, keys = res.source_keys(c.article_id, relay)
-            cited = outlet_claims(keys, c)
+            short = relay.get("text") if relay.get("type") == "news_outlet" else None
+            cited = outlet_claims(keys, c, short)
             if cited:
                 for o in cited:
                     g.edges.append((me, f"claim:{o.id}", "relays", via))
