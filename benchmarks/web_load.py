@@ -11,6 +11,9 @@
 2. Starts the real ``sourcetrace serve`` in a subprocess on a free loopback port.
 3. Sends a fixed number of GET requests per endpoint from a fixed number of client threads
    (bounded: at most --concurrency in flight, --requests per endpoint), after a warm-up.
+   Articles and claims are picked at random; the 1% largest claim clusters (the heaviest
+   claim pages: a graph capped at MAX_GRAPH_EDGES edges, lists at MAX_CLAIM_ROWS rows)
+   are measured as an endpoint of their own.
 4. Prints p50/p95/max per endpoint, and each p95 as a ratio of a static-file p95 measured
    in the same run (the server's own floor), then checks p95 < 150 ms for the article and
    claim pages.
@@ -252,13 +255,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, port: int) -> subprocess.Popen:
+def start_server(db: str, port: int, log: Any) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "sourcetrace.cli", "serve", "--db", db, "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's stderr goes to a file: an unread pipe would fill up and stall it.
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-500:]}")
+            log.seek(0)
+            raise SystemExit(f"server exited: {log.read().decode()[-500:]}")
         try:
             httpx.get(f"http://127.0.0.1:{port}/static/app.css", timeout=1)
             return proc
@@ -273,17 +278,20 @@ def sample_targets(db: str, k: int, rng: random.Random) -> dict[str, list[str]]:
 
     con = duckdb.connect(db, read_only=True)
     articles = [r[0] for r in con.execute("SELECT id FROM articles").fetchall()]
-    # Claims of every size: half from the biggest clusters (the heavy pages), half at random.
+    # Claims picked at random, and separately the 1% largest clusters (the heaviest pages).
+    n_big = max(1, con.execute("SELECT count(*) FROM clusters").fetchone()[0] // 100)
     big = [r[0] for r in con.execute(
-        "SELECT id FROM clusters ORDER BY n_claims DESC LIMIT ?", [max(1, k // 2)]).fetchall()]
+        "SELECT id FROM clusters ORDER BY n_claims DESC LIMIT ?", [n_big]).fetchall()]
     every = [r[0] for r in con.execute("SELECT id FROM clusters").fetchall()]
     sizes = con.execute("SELECT max(n_claims), avg(n_claims) FROM clusters").fetchone()
     con.close()
-    print(f"clusters: {len(every)}, largest {sizes[0]} claims, mean {sizes[1]:.1f}")
+    print(f"clusters: {len(every)}, largest {sizes[0]} claims, mean {sizes[1]:.1f}; "
+          f"top 1%: {n_big} clusters")
     words = [w.split()[-1] for w in SUBJECTS] + ["night", "soldiers", "Varga", "inspections"]
     return {
         "article": [rng.choice(articles) for _ in range(k)],
-        "claim": big + [rng.choice(every) for _ in range(k - len(big))],
+        "claim": [rng.choice(every) for _ in range(k)],
+        "big claim": [rng.choice(big) for _ in range(k)],
         "search": [rng.choice(words) for _ in range(k)],
     }
 
@@ -295,6 +303,8 @@ def endpoints(t: dict[str, list[str]]) -> dict[str, list[str]]:
         "article API": [f"/api/articles/{a}" for a in t["article"]],
         "claim page": [f"/claims/{c}" for c in t["claim"]],
         "claim API": [f"/api/claims/{c}" for c in t["claim"]],
+        "claim page, top 1%": [f"/claims/{c}" for c in t["big claim"]],
+        "claim API, top 1%": [f"/api/claims/{c}" for c in t["big claim"]],
         "search page": [f"/search?q={w}" for w in t["search"]],
         "search API": [f"/api/search?q={w}" for w in t["search"]],
     }
@@ -346,28 +356,33 @@ def main() -> int:
     rng = random.Random(SEED)
     targets = sample_targets(db, args.requests + args.warmup, rng)
     port = free_port()
-    proc = start_server(db, port)
-    base = f"http://127.0.0.1:{port}"
-    print(f"server: sourcetrace serve on {base}; {args.requests} requests per endpoint, "
-          f"{args.concurrency} in flight, {args.warmup} warm-up; {os.cpu_count()} CPUs")
-    results: dict[str, list[float]] = {}
-    try:
-        for name, urls in endpoints(targets).items():
-            run_load(base, urls[: args.warmup], args.concurrency)
-            results[name] = run_load(base, urls[args.warmup:], args.concurrency)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if tmpdir is not None:
-            tmpdir.cleanup()
+    with tempfile.TemporaryFile() as log:
+        proc = start_server(db, port, log)
+        base = f"http://127.0.0.1:{port}"
+        print(f"server: sourcetrace serve on {base}; {args.requests} requests per endpoint, "
+              f"{args.concurrency} in flight, {args.warmup} warm-up; {os.cpu_count()} CPUs")
+        results: dict[str, list[float]] = {}
+        try:
+            for name, urls in endpoints(targets).items():
+                run_load(base, urls[: args.warmup], args.concurrency)
+                results[name] = run_load(base, urls[args.warmup:], args.concurrency)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if tmpdir is not None:
+                tmpdir.cleanup()
 
     floor = pct(results["static (baseline)"], 95)
-    print(f"\n{'endpoint':<20}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p95/static':>12}")
+    print(f"\n{'endpoint':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p95/static':>12}")
     for name, lat in results.items():
         p95 = pct(lat, 95)
-        print(f"{name:<20}{pct(lat, 50):>9.1f}{p95:>9.1f}{max(lat):>9.1f}{p95 / floor:>12.1f}")
+        print(f"{name:<22}{pct(lat, 50):>9.1f}{p95:>9.1f}{max(lat):>9.1f}{p95 / floor:>12.1f}")
     ok = True
-    for name in ("article page", "claim page"):
+    for name in ("article page", "claim page", "claim page, top 1%"):
         p95 = pct(results[name], 95)
         verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
         ok &= p95 < TARGET_P95_MS

@@ -25,6 +25,12 @@ NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document"
 # Articles read to find statements *about* an actor (mentions inside others' contents).
 ABOUT_ARTICLE_LIMIT = 200
 STATEMENT_LIMIT = 200  # rows per list on the actor page
+# A claim page lists at most this many statements and timeline entries (the cluster
+# row keeps the full counts) ...
+MAX_CLAIM_ROWS = 100
+# ... and draws at most this many provenance edges: past a few thousand elements the
+# browser's graph layout takes seconds, and a big cluster's "repeats" edges grow as n^2.
+MAX_GRAPH_EDGES = 400
 
 
 class StoreError(SourcetraceError):
@@ -388,8 +394,8 @@ class CorpusStore:
                  c.attribution_id, c.text, c.source_text, c.source_type, c.relayed_by
                FROM claims c JOIN articles ar ON ar.id = c.article_id
                WHERE c.cluster_id = ?
-               ORDER BY ar.published_ts NULLS LAST, ar.seq, c.start_offset""",
-            [cluster_id],
+               ORDER BY ar.published_ts NULLS LAST, ar.seq, c.start_offset LIMIT ?""",
+            [cluster_id, MAX_CLAIM_ROWS],
         )
         for c in cluster["claims"]:
             c["relayed_by"] = [r.get("text") for r in _json(c["relayed_by"]) or ()]
@@ -401,24 +407,42 @@ class CorpusStore:
         cluster["timeline"] = self._rows(
             """SELECT t.seq, t.article_id, ar.title, t.outlet, t.published, t.kind
                FROM timeline t LEFT JOIN articles ar ON ar.id = t.article_id
-               WHERE t.cluster_id = ? ORDER BY t.seq""",
-            [cluster_id],
+               WHERE t.cluster_id = ? ORDER BY t.seq LIMIT ?""",
+            [cluster_id, MAX_CLAIM_ROWS],
         )
         nodes = self._rows(
             "SELECT node_id, kind, label, article_id, outlet, actor_id, source_type "
             "FROM provenance_nodes WHERE cluster_id = ? ORDER BY node_id",
             [cluster_id],
         )
+        # Edges to sources first: they carry the origins. Repeats of earlier articles can
+        # number n^2 in a big cluster, so they fill what room MAX_GRAPH_EDGES leaves.
         edges = self._rows(
-            "SELECT src, dst, kind, via FROM provenance_edges WHERE cluster_id = ? "
-            "ORDER BY src, dst",
-            [cluster_id],
+            """SELECT src, dst, kind, via FROM provenance_edges
+               WHERE cluster_id = ? AND kind NOT IN ('repeats', 'earlier_report')
+               ORDER BY src, dst LIMIT ?""",
+            [cluster_id, MAX_GRAPH_EDGES],
+        )
+        if len(edges) < MAX_GRAPH_EDGES:
+            edges += self._rows(
+                """SELECT src, dst, kind, via FROM provenance_edges
+                   WHERE cluster_id = ? AND kind IN ('repeats', 'earlier_report')
+                   ORDER BY src, dst LIMIT ?""",
+                [cluster_id, MAX_GRAPH_EDGES - len(edges)],
+            )
+        total = self._one(
+            "SELECT count(*) AS n FROM provenance_edges WHERE cluster_id = ?", [cluster_id]
         )
         for e in edges:
             e["via"] = [v.get("text") if isinstance(v, dict) else str(v)
                         for v in _json(e["via"]) or ()]
+        if total and total["n"] > len(edges):
+            used = {e["src"] for e in edges} | {e["dst"] for e in edges}
+            nodes = [n for n in nodes if n["node_id"] in used or n["kind"] != "claim"]
         titles = {c["article_id"]: c["title"] for c in cluster["claims"]}
         cluster["graph"] = provenance_graph(nodes, edges, titles)
+        cluster["graph"]["edges_total"] = total["n"] if total else len(edges)
+        cluster["graph"]["edges_shown"] = len(edges)
         return cluster
 
     # ---- search ----------------------------------------------------------------------
