@@ -46,6 +46,7 @@ from ..actors import (
     _TITLE_WORDS,
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_SCORE,
+    AliasEntry,
     AliasTable,
     _fuzzy_score,
     _parse_yaml,
@@ -60,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 # Largest block of keys compared pairwise by near spelling; bigger blocks (very common
 # prefixes) are skipped rather than making the cost quadratic.
-MAX_FUZZY_BLOCK = 400
+MAX_FUZZY_BLOCK = 150
 _PERSON = "person"
 # Types that name the same kind of thing across articles ("Iraq" the government and
 # "Iraq" the organisation are one actor; a person never is an organisation).
@@ -306,9 +307,12 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
 
     # 1-2. alias tables (user entries win; the combined table includes them).
     by_entry: dict[str, int] = {}
+    looked: dict[str, AliasEntry | None] = {}  # surfaces repeat across articles: look each up once
     for i, node in enumerate(nodes):
         for s in node.surfaces:
-            entry = rules.table.lookup(s)
+            if s not in looked:
+                looked[s] = rules.table.lookup(s)
+            entry = looked[s]
             if entry is None:
                 continue
             kind = "user_alias" if rules.user.lookup(s, fuzzy=False) else "alias_table"
@@ -373,8 +377,20 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
                 toks = _tokens(role_and_name(s)[1] or s)
                 if len(toks) >= 2:
                     full_by_surname[toks[-1]].add(i)
+    speakers = {
+        (a, lid)
+        for a, lid in con.execute(
+            "SELECT DISTINCT article_id, source_actor FROM attributions "
+            "WHERE source_actor IS NOT NULL"
+        ).fetchall()
+    }
     for i, node in enumerate(nodes):
-        if node.type != _PERSON or len(_tokens(role_and_name(node.name)[1] or node.name)) != 1:
+        if len(_tokens(role_and_name(node.name)[1] or node.name)) != 1:
+            continue
+        # A one-word "organisation" that speaks ("Malik said") is a surname the tagger
+        # missed; places and outlets are never surnames here.
+        speaker = node.type == "organization" and (node.article_id, node.local_id) in speakers
+        if node.type != _PERSON and not speaker:
             continue
         surname = _tokens(role_and_name(node.name)[1] or node.name)[0]
         roots = {link.find(j) for j in full_by_surname.get(surname, ())}

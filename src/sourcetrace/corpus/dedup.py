@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -32,13 +33,20 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(normalised_text(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    # datasketch draws the permutations anew for every MinHash; they depend only on
+    # the seed, so draw them once.
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def minhash(text: str) -> MinHash:
     words = _WORD_RE.findall(text.casefold())
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
     else:
         shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
     return m
 

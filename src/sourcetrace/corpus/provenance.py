@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
 UNSOURCED_TYPES = ("vague", "article")
+PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "you"})
 
 
 @dataclass
@@ -201,6 +202,17 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                         (me, origin(f"outlet:{c.outlet_key}", label, None, stype), "cites", via)
                     )
                 continue
+        if stype in NAMED_TYPES and src is not None and not src.get("actor") and (
+            (src.get("text") or "").strip().lower() in PRONOUNS
+        ):
+            # "it said": the article's other statement of the claim names who "it" is
+            same = [o for o in claims if o.article_id == c.article_id and o is not c
+                    and o.source and (o.source.get("text") or "").strip().lower()
+                    not in PRONOUNS]
+            if same:
+                for o in same:
+                    g.edges.append((me, f"claim:{o.id}", "repeats", via))
+                continue
         if stype in NAMED_TYPES:
             cid, keys = res.source_keys(c.article_id, src)
             cited = outlet_claims(keys, c, src.get("text") if stype == "news_outlet" else None)
@@ -226,10 +238,12 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                 for o in cited:
                     g.edges.append((me, f"claim:{o.id}", "relays", via))
                 continue
+            # An unnamed source is no more independent than whoever carries it: it and
+            # the relay's own statements are one origin.
             rkey = f"actor:{cid}" if cid else f"name:{min(keys) if keys else c.id}"
             rname = res.names.get(cid, relay.get("text")) if cid else relay.get("text")
             g.edges.append(
-                (me, origin(f"anon@{rkey}", f"unnamed source of {rname}", None, stype),
+                (me, origin(rkey, f"{rname} (and its unnamed sources)", cid, stype),
                  "relays", via)
             )
         else:
@@ -347,31 +361,52 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
                 {"cluster_id": k, "src": s, "dst": d, "kind": kind,
                  "via": json.dumps(via, ensure_ascii=False)}
             )
+        reach = _reaching(g, tr.origins)
         for comp in tr.origins:
             labels = [str(g.nodes[n].get("label")) for n in comp]
-            reaching = _reaching(g, set(comp))
             tables["origins"].append(
                 {"cluster_id": k, "origin": " | ".join(comp), "label": " | ".join(labels),
-                 "n_claims": reaching}
+                 "n_claims": reach.get(comp[0], 0)}
             )
     for table, rows in tables.items():
         _insert(con, table, rows)
 
 
-def _reaching(g: ClusterGraph, targets: set[str]) -> int:
-    """How many claims reach any of ``targets``."""
-    pred: dict[str, list[str]] = defaultdict(list)
+def _reaching(g: ClusterGraph, origins: list[list[str]]) -> dict[str, int]:
+    """For each origin (by its first node), how many claims reach it: one pass over the
+    graph with memoised reachable-origin sets, not one search per origin."""
+    origin_of = {n: comp[0] for comp in origins for n in comp}
+    succ: dict[str, list[str]] = defaultdict(list)
     for s, d, _k, _v in g.edges:
-        pred[d].append(s)
-    seen = set(targets)
-    todo = list(targets)
-    while todo:
-        v = todo.pop()
-        for p in pred.get(v, ()):
-            if p not in seen:
-                seen.add(p)
-                todo.append(p)
-    return sum(1 for v in seen if v.startswith("claim:"))
+        succ[s].append(d)
+    memo: dict[str, frozenset[str]] = {}
+
+    def reach(v: str) -> frozenset[str]:
+        # iterative DFS; a node on the current path (a cycle) contributes what it has
+        stack = [(v, iter(succ.get(v, ())))]
+        acc: dict[str, set[str]] = {v: {origin_of[v]} if v in origin_of else set()}
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                memo[node] = frozenset(acc.pop(node))
+                if stack:
+                    acc[stack[-1][0]] |= memo[node]
+                continue
+            if nxt in memo:
+                acc[node] |= memo[nxt]
+            elif nxt not in acc:
+                acc[nxt] = {origin_of[nxt]} if nxt in origin_of else set()
+                stack.append((nxt, iter(succ.get(nxt, ()))))
+        return memo[v]
+
+    counts: dict[str, int] = defaultdict(int)
+    for node in g.nodes:
+        if node.startswith("claim:"):
+            for o in memo.get(node) or reach(node):
+                counts[o] += 1
+    return counts
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
