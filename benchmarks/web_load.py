@@ -360,7 +360,8 @@ def main() -> int:
         proc = start_server(db, port, log)
         base = f"http://127.0.0.1:{port}"
         print(f"server: sourcetrace serve on {base}; {args.requests} requests per endpoint, "
-              f"{args.concurrency} in flight, {args.warmup} warm-up; {os.cpu_count()} CPUs")
+              f"{args.concurrency} in flight, {args.warmup} warm-up; {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f}")
         results: dict[str, list[float]] = {}
         try:
             for name, urls in endpoints(targets).items():
@@ -376,6 +377,9 @@ def main() -> int:
             if tmpdir is not None:
                 tmpdir.cleanup()
 
+    # Other work on the machine shows as a high static-file p95 and load average: read the
+    # page figures against those two, not alone.
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     floor = pct(results["static (baseline)"], 95)
     print(f"\n{'endpoint':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p95/static':>12}")
     for name, lat in results.items():
