@@ -30,6 +30,7 @@ from .corpus.cli import app as corpus_app
 from .engine.local import WorkerDied
 from .errors import BadInputError, ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, format_for_path, get_writer
+from .web.cli import serve
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -63,6 +64,7 @@ train_app = typer.Typer(help="Train sourcetrace models.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.add_typer(corpus_app, name="corpus")
+app.command("serve")(serve)
 
 
 class Engine(StrEnum):

@@ -1,0 +1,61 @@
+"""``sourcetrace serve``: the web explorer over a corpus, on loopback by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .security import DEFAULT_MAX_BODY_BYTES
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="Corpus DuckDB file (opened read-only).")],
+    host: Annotated[
+        str, typer.Option(help="Address to bind. Anything but loopback exposes the corpus.")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
+    max_upload: Annotated[
+        int, typer.Option(min=1, help="Largest request body (upload or pasted text), in bytes.")
+    ] = DEFAULT_MAX_BODY_BYTES,
+    allow_add: Annotated[
+        bool,
+        typer.Option("--allow-add", help="Let the analyse page add its result to the corpus "
+                     "(through 'corpus build'). Off: the server never writes."),
+    ] = False,
+    aliases: Annotated[
+        list[str] | None,
+        typer.Option("--aliases", metavar="FILE",
+                     help="Alias files the corpus was built with (used when adding)."),
+    ] = None,
+) -> None:
+    """Browse a corpus: articles, claims, actors, search, and analysis on the fly."""
+    from .store import CorpusStore, StoreError
+
+    err = typer.echo
+    try:
+        CorpusStore(db).close()  # fail now, in one line, on a missing or foreign file
+    except StoreError as e:
+        err(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(db, max_body_bytes=max_upload, allow_add=allow_add,
+                     alias_files=list(aliases or ()))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err(f"warning: listening on {host}: anyone who can reach it can read the corpus",
+            err=True)
+    err(f"sourcetrace explorer on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    # No reload, no debug: the server runs as it would for anyone.
+    uvicorn.run(app, host=host, port=port, log_level="warning", reload=False,
+                server_header=False)
+
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "serve"]
