@@ -38,6 +38,8 @@ from .actors import key_of
 
 logger = logging.getLogger(__name__)
 
+EARLIER = "earlier:"  # id prefix of the prefix-chain nodes behind "earlier reports"
+
 NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
 UNSOURCED_TYPES = ("vague", "article")
 PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "you"})
@@ -167,8 +169,28 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                 out = [o for o in by_outlet[hits[0]] if o.article_id != me.article_id]
         return out
 
-    def earlier(me: _Claim) -> list[_Claim]:
-        return [o for o in claims if o.order < me.order and o.article_id != me.article_id]
+    # "Earlier reports" may mean any earlier article carrying the claim. Linking each such
+    # claim to every earlier one grows with the square of the cluster; instead a chain of
+    # prefix nodes (EARLIER + i: "one of claims[0..i]") reaches the same claims with a
+    # linear number of edges, and reachability (hence the origin count) is unchanged.
+    # ``claims`` is in order, and one article's claims are adjacent in it.
+    first_of: dict[str, int] = {}
+    for i, c in enumerate(claims):
+        first_of.setdefault(c.article_id, i)
+    built = [-1]
+
+    def earlier(me: _Claim) -> str | None:
+        last = first_of[me.article_id] - 1
+        if last < 0:
+            return None
+        for i in range(built[0] + 1, last + 1):
+            g.node(f"{EARLIER}{i}", kind="earlier", label=f"earlier articles ({i + 1} claims)",
+                   article_id=None, outlet=None, actor_id=None, source_type=None)
+            g.edges.append((f"{EARLIER}{i}", f"claim:{claims[i].id}", "earlier", []))
+            if i:
+                g.edges.append((f"{EARLIER}{i}", f"{EARLIER}{i - 1}", "earlier", []))
+        built[0] = max(built[0], last)
+        return f"{EARLIER}{last}"
 
     def origin(key: str, label: str, actor: str | None, stype: str | None) -> str:
         return g.node(f"origin:{key}", kind="origin", label=label, article_id=None,
@@ -189,8 +211,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                 prior = earlier(c)
                 kind = "repeats" if c.kind == "unattributed" else "earlier_report"
                 if prior:
-                    for o in prior:
-                        g.edges.append((me, f"claim:{o.id}", kind, via))
+                    g.edges.append((me, prior, kind, via))
                 else:
                     label = (
                         f"{c.outlet or c.article_id} (own reporting)"
@@ -273,7 +294,8 @@ def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
         if all(comp_of[w] == i for v in comp for w in succ.get(v, ()))
     ]
     # reached from some claim: every node is a claim or reached from one
-    origins = [sorted(comps[i]) for i in sinks]
+    # a prefix node is never an origin itself (it always leads on to a claim)
+    origins = [sorted(v for v in comps[i] if not v.startswith(EARLIER)) for i in sinks]
     outlets = {c.outlet_key for c in claims}
     cycle = any(len(o) > 1 for o in origins)
     through_others = any(d.startswith("claim:") for _s, d, _k, _v in g.edges)
