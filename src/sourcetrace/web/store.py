@@ -33,6 +33,9 @@ MAX_CLAIM_ROWS = 100
 MAX_GRAPH_EDGES = 400
 
 
+_EARLIER_KINDS = "('repeats', 'earlier_report', 'earlier')"
+
+
 class StoreError(SourcetraceError):
     """The corpus file cannot be opened; str() names the file and says why, in one line."""
 
@@ -410,23 +413,18 @@ class CorpusStore:
                WHERE t.cluster_id = ? ORDER BY t.seq LIMIT ?""",
             [cluster_id, MAX_CLAIM_ROWS],
         )
-        nodes = self._rows(
-            "SELECT node_id, kind, label, article_id, outlet, actor_id, source_type "
-            "FROM provenance_nodes WHERE cluster_id = ? ORDER BY node_id",
-            [cluster_id],
-        )
-        # Edges to sources first: they carry the origins. Repeats of earlier articles can
-        # number n^2 in a big cluster, so they fill what room MAX_GRAPH_EDGES leaves.
+        # Edges to sources first: they carry the origins. "Earlier reports" links (through
+        # the chain of prefix nodes) fill what room MAX_GRAPH_EDGES leaves.
         edges = self._rows(
-            """SELECT src, dst, kind, via FROM provenance_edges
-               WHERE cluster_id = ? AND kind NOT IN ('repeats', 'earlier_report')
+            f"""SELECT src, dst, kind, via FROM provenance_edges
+               WHERE cluster_id = ? AND kind NOT IN {_EARLIER_KINDS}
                ORDER BY src, dst LIMIT ?""",
             [cluster_id, MAX_GRAPH_EDGES],
         )
         if len(edges) < MAX_GRAPH_EDGES:
             edges += self._rows(
-                """SELECT src, dst, kind, via FROM provenance_edges
-                   WHERE cluster_id = ? AND kind IN ('repeats', 'earlier_report')
+                f"""SELECT src, dst, kind, via FROM provenance_edges
+                   WHERE cluster_id = ? AND kind IN {_EARLIER_KINDS}
                    ORDER BY src, dst LIMIT ?""",
                 [cluster_id, MAX_GRAPH_EDGES - len(edges)],
             )
@@ -436,9 +434,16 @@ class CorpusStore:
         for e in edges:
             e["via"] = [v.get("text") if isinstance(v, dict) else str(v)
                         for v in _json(e["via"]) or ()]
-        if total and total["n"] > len(edges):
-            used = {e["src"] for e in edges} | {e["dst"] for e in edges}
-            nodes = [n for n in nodes if n["node_id"] in used or n["kind"] != "claim"]
+        # Only the nodes the drawn edges touch, and every origin: a big cluster has
+        # thousands of claim and prefix nodes.
+        used = sorted({e["src"] for e in edges} | {e["dst"] for e in edges})
+        nodes = self._rows(
+            "SELECT node_id, kind, label, article_id, outlet, actor_id, source_type "
+            "FROM provenance_nodes WHERE cluster_id = ? "
+            "AND (kind NOT IN ('claim', 'earlier') OR list_contains(?, node_id)) "
+            "ORDER BY node_id",
+            [cluster_id, used],
+        )
         titles = {c["article_id"]: c["title"] for c in cluster["claims"]}
         cluster["graph"] = provenance_graph(nodes, edges, titles)
         cluster["graph"]["edges_total"] = total["n"] if total else len(edges)
@@ -495,7 +500,7 @@ def provenance_graph(
     """The drawable graph: outlets hold their articles' claims; relays become nodes.
 
     RETURNS: ``{"nodes": [{id, label, kind, parent?}], "edges": [{id, source, target,
-    kind}]}`` with kind one of outlet, article, relay, origin (nodes) and cites, relays,
+    kind}]}`` with kind one of outlet, article, relay, earlier, origin (nodes) and cites, relays,
     earlier_report, repeats (edges), ready for cytoscape.js or a plain table.
     """
     titles = titles or {}
@@ -510,6 +515,11 @@ def provenance_graph(
             out_nodes[n["node_id"]] = {
                 "id": n["node_id"], "label": title, "kind": "article", "parent": parent,
                 "article_id": n.get("article_id"),
+            }
+        elif n["kind"] == "earlier":  # "one of the earlier articles": a junction, not an origin
+            out_nodes[n["node_id"]] = {
+                "id": n["node_id"], "label": n.get("label") or "earlier articles",
+                "kind": "earlier",
             }
         else:
             out_nodes[n["node_id"]] = {

@@ -43,7 +43,9 @@
           { selector: "node[kind = 'origin']", style: { "background-color": "#66bb6a", shape: "star", width: 28, height: 28 } },
           { selector: "node[kind = 'outlet']", style: { "background-color": "#ede7f6", "border-color": "#9575cd", "border-width": 1, "text-valign": "top", "font-weight": "bold", shape: "round-rectangle" } },
           { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle", "line-color": "#90a4ae", "target-arrow-color": "#90a4ae", label: "data(kind)", "font-size": 8, color: "#607d8b" } },
-          { selector: "edge[kind = 'earlier_report']", style: { "line-style": "dashed", "line-color": "#e57373", "target-arrow-color": "#e57373" } }
+          { selector: "node[kind = 'earlier']", style: { "background-color": "#cfd8dc", shape: "ellipse", width: 12, height: 12, "font-size": 8 } },
+          { selector: "edge[kind = 'earlier_report']", style: { "line-style": "dashed", "line-color": "#e57373", "target-arrow-color": "#e57373" } },
+          { selector: "edge[kind = 'earlier']", style: { "line-style": "dotted", label: "" } }
         ]
       });
       cy.on("tap", "node", function (ev) {
