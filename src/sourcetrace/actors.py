@@ -1017,9 +1017,11 @@ class _Rec:
         return _compact(self.key)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: list[int] = []
+class UnionFind:
+    """Disjoint sets over 0..n-1 (``add`` grows it); the smaller index is a set's root."""
+
+    def __init__(self, n: int = 0) -> None:
+        self.parent: list[int] = list(range(n))
 
     def add(self) -> int:
         self.parent.append(len(self.parent))
@@ -1136,7 +1138,7 @@ def resolve_actors(
       every mention range (as given, as trimmed, and those found by the text scan).
     """
     excl = excluded_ranges(excluded)
-    uf = _UnionFind()
+    uf = UnionFind()
     recs: list[_Rec] = []
     by_range: dict[Offsets, int] = {}
 
@@ -1235,7 +1237,7 @@ def resolve_actors(
     return _build_actors(text, recs, uf)
 
 
-def _group_of(recs: list[_Rec], uf: _UnionFind) -> dict[int, list[int]]:
+def _group_of(recs: list[_Rec], uf: UnionFind) -> dict[int, list[int]]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i, r in enumerate(recs):
         if not r.dropped:
@@ -1243,7 +1245,7 @@ def _group_of(recs: list[_Rec], uf: _UnionFind) -> dict[int, list[int]]:
     return groups
 
 
-def _join_surnames(text: str, recs: list[_Rec], live: list[int], uf: _UnionFind) -> None:
+def _join_surnames(text: str, recs: list[_Rec], live: list[int], uf: UnionFind) -> None:
     by_surname: dict[str, set[int]] = defaultdict(set)
     for i in live:
         r = recs[i]
@@ -1272,7 +1274,7 @@ def _after_honorific(text: str, start: int) -> bool:
     return bool(_HONORIFIC_BEFORE_RE.search(text[max(0, start - 6) : start]))
 
 
-def _join_acronyms(recs: list[_Rec], live: list[int], uf: _UnionFind) -> None:
+def _join_acronyms(recs: list[_Rec], live: list[int], uf: UnionFind) -> None:
     by_initials: dict[str, set[int]] = defaultdict(set)
     for i in live:
         r = recs[i]
@@ -1290,7 +1292,7 @@ def _join_acronyms(recs: list[_Rec], live: list[int], uf: _UnionFind) -> None:
             uf.union(i, next(iter(cands)))
 
 
-def _join_fuzzy(recs: list[_Rec], live: list[int], uf: _UnionFind) -> None:
+def _join_fuzzy(recs: list[_Rec], live: list[int], uf: UnionFind) -> None:
     first_of_key: dict[str, int] = {}
     for i in live:
         r = recs[i]
@@ -1351,7 +1353,7 @@ class _RecIndex:
 def _scan_surfaces(
     text: str,
     recs: list[_Rec],
-    uf: _UnionFind,
+    uf: UnionFind,
     excl: list[Offsets],
     defined: dict[int, list[str]],
     ensure: Callable[..., int | None],
@@ -1455,7 +1457,7 @@ def _inside_longer_name(text: str, s: int, e: int) -> bool:
 
 
 def _build_actors(
-    text: str, recs: list[_Rec], uf: _UnionFind
+    text: str, recs: list[_Rec], uf: UnionFind
 ) -> tuple[list[Actor], dict[Offsets, str]]:
     groups = _group_of(recs, uf)
     ordered = sorted(groups.values(), key=lambda ms: min(recs[i].start for i in ms))

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from ..actors import UnionFind
+
 if TYPE_CHECKING:
     from .embed import Embedder
 
@@ -136,22 +138,6 @@ def embed_new(con: duckdb.DuckDBPyConnection, claim_ids: Sequence[str], enc: Emb
     logger.debug("embedded %d claims (%d new)", len(missing), len(claim_ids))
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def neighbour_links(vecs: np.ndarray, threshold: float, k: int = K_NEIGHBOURS):
     """Pairs (i, j, cosine), i < j, with cosine >= threshold among each row's k ANN."""
     n = len(vecs)
@@ -214,7 +200,7 @@ def cluster_claims(
         for i, j, sim in neighbour_links(vecs, low)
         if sim >= threshold or (speakers[i] is not None and speakers[i] == speakers[j])
     ]
-    uf = _UnionFind(len(ids))
+    uf = UnionFind(len(ids))
     for i, j, _s in links:
         uf.union(i, j)
     cluster_of: dict[int, str] = {}
