@@ -188,3 +188,18 @@ def test_warc_unexpected_error_in_one_record_keeps_the_rest(tmp_path, monkeypatc
     assert [r.path for r in results] == [f"{path}#3", f"{path}#6", f"{path}#7", f"{path}#8"]
     assert results[1].reason == "unexpected error: RuntimeError: odd page"
     assert isinstance(results[3], Article)
+
+
+def test_warc_plain_corrupt_records_are_skipped_and_reading_goes_on(tmp_path):
+    data, starts = _build(gzip=False)
+    damaged = bytearray(data)
+    for rec in (5, 6):  # records 6 and 7 (0-based starts): their headers lose Content-Length
+        at = damaged.find(b"Content-Length", starts[rec])
+        damaged[at : at + 14] = b"Content-Lxngth"
+    path, results = _read(tmp_path, "crawl.warc", bytes(damaged))
+    assert [r.path for r in results] == [f"{path}#3", f"{path}#6", f"{path}#7", f"{path}#8"]
+    assert [type(r).__name__ for r in results] == [
+        "Article", "BadInputError", "BadInputError", "Article"
+    ]
+    assert results[1].reason.startswith("corrupt WARC record skipped (")
+    assert "Port Valder" in results[3].text

@@ -4,8 +4,10 @@ A record's article path is ``file#N``, N the 1-based number of the record in the
 (all record types count, so numbers are stable). ``metadata["url"]`` is the
 WARC-Target-URI; the WARC-Date gives ``published`` when the page itself has no date.
 
-Damage is reported, not raised: the records read before it still come out, then one
-BadInputError "truncated or corrupt WARC after record N".
+Damage is reported, not raised. A damaged record gets an error row ``file#N``
+"corrupt WARC record skipped (...)" and reading goes on at the next record (the next gzip
+member, or the next line starting a WARC record in an uncompressed file); a file that
+ends inside the damage gets one BadInputError "truncated or corrupt WARC after record N".
 
 warcio treats a truncated gzip stream as a clean end of file, so gzip is decompressed
 here (``_GzipReader``), which notes truncation and corruption instead of hiding it; and
@@ -117,7 +119,7 @@ def read_warc_file(
             if head == _GZIP_MAGIC:
                 yield from _read_members(f, path, select, seen)
             else:
-                yield from _read_records(f, path, select, seen)
+                yield from _read_plain(f, path, select, seen)
     except OSError as e:
         yield os_error(path, e)
 
@@ -125,10 +127,60 @@ def read_warc_file(
 class _Damage(Exception):
     """Where reading a stream of records stopped: after ``done`` whole records."""
 
-    def __init__(self, done: int, detail: str) -> None:
+    def __init__(self, done: int, detail: str, offset: int = 0) -> None:
         super().__init__(detail)
         self.done = done
         self.detail = detail
+        self.offset = offset  # warcio's offset (in the file) of the record it stopped at
+
+
+def _read_plain(
+    f: IO[bytes], path: str, select: Callable[[int], bool] | None, seen: set[str]
+) -> Iterator[Article | BadInputError]:
+    """An uncompressed WARC: a damaged record gets an error row, and reading goes on at
+    the next line that starts a WARC record. A file that ends inside the damage gets one
+    error for the file, as before."""
+    pos, first = 0, 1
+    while True:
+        f.seek(pos)
+        try:
+            for item in _read_records(f, path, select, seen, first=first, strict=True):
+                if isinstance(item, int):
+                    return
+                yield item
+        except _Damage as d:
+            # Always move forward, even when warcio's offset still points at the record
+            # before the damage.
+            nxt = _next_warc_header(f, max(d.offset, pos) + 1)
+            if nxt is None or nxt <= pos:
+                logger.debug("%s: damaged after record %d: %s", path, d.done, d.detail)
+                yield BadInputError(path, f"truncated or corrupt WARC after record {d.done}")
+                return
+            number = d.done + 1
+            logger.debug("%s: record %d damaged (%s); going on at byte %d",
+                         path, number, d.detail, nxt)
+            yield _skipped(f"{path}#{number}", d.detail)
+            pos, first = nxt, number + 1
+
+
+_WARC_LINE = b"\nWARC/1."
+
+
+def _next_warc_header(f: IO[bytes], start: int) -> int | None:
+    """Offset of the next line starting with 'WARC/1.' at or after ``start``."""
+    f.seek(max(start - 1, 0))
+    carry = b""
+    base = f.tell()
+    while True:
+        block = f.read(1 << 20)
+        if not block:
+            return None
+        data = carry + block
+        i = data.find(_WARC_LINE)
+        if i >= 0:
+            return base - len(carry) + i + 1
+        carry = data[-(len(_WARC_LINE) - 1) :]
+        base += len(block)
 
 
 def _read_members(
@@ -267,7 +319,8 @@ def _read_records(
     done = first - 1  # records read whole
     damage: str | None = None
     seen = set() if seen is None else seen
-    records = iter(ArchiveIterator(stream))
+    archive = ArchiveIterator(stream)
+    records = iter(archive)
     while True:
         try:
             record = next(records)
@@ -303,7 +356,7 @@ def _read_records(
     damage = damage or getattr(stream, "damage", None)
     if strict:
         if damage is not None:
-            raise _Damage(done, damage)
+            raise _Damage(done, damage, getattr(archive, "offset", 0) or 0)
         yield done
         return
     if damage is not None:
