@@ -56,6 +56,7 @@ from ..actors import (
 )
 from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
+from .db import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -453,9 +454,9 @@ def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
             {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
              "article_id": article, "kind": kind, "detail": detail}
         )
-    _insert(con, "actors", actor_rows)
-    _insert(con, "actor_aliases", alias_rows)
-    _insert(con, "actor_evidence", evidence_rows)
+    insert_rows(con, "actors", actor_rows)
+    insert_rows(con, "actor_aliases", alias_rows)
+    insert_rows(con, "actor_evidence", evidence_rows)
     mapping = pa.table(
         {
             "article_id": [nd.article_id for nd in nodes],
@@ -470,12 +471,3 @@ def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
         "AND article_actors.local_id = _am.local_id"
     )
     con.unregister("_am")
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
-    con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
-    con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
-    con.unregister("_rows")

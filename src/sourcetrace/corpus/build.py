@@ -31,7 +31,7 @@ from ..errors import BadInputError
 from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod
-from .db import CorpusError, _short, check_corpus
+from .db import CorpusError, _short, connect
 from .dedup import Deduper, minhash, text_hash
 from .records import Record, iter_records
 from .schema import STORED_TABLES, clear_derived, create_schema
@@ -230,16 +230,7 @@ def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
     os.close(fd)
     os.remove(tmp)  # DuckDB refuses an existing empty file
     if os.path.exists(db_path):
-        if os.path.isdir(db_path):
-            raise CorpusError(f"{db_path}: is a directory, not a corpus file")
-        try:
-            probe = duckdb.connect(db_path, read_only=True)
-        except duckdb.Error as exc:
-            raise CorpusError(f"{db_path}: not a readable DuckDB corpus ({_short(exc)})") from None
-        try:
-            check_corpus(probe, db_path)
-        finally:
-            probe.close()
+        connect(db_path).close()  # refuses a directory, a foreign or corrupt file, a newer corpus
         shutil.copyfile(db_path, tmp)
     try:
         con = duckdb.connect(tmp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import duckdb
+import pyarrow as pa
 
 from ..errors import SourcetraceError
 from .schema import CORPUS_SCHEMA_VERSION
@@ -53,6 +54,16 @@ def connect(path: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append dict rows to ``table`` in one Arrow insert; keys missing from a row are NULL."""
+    if not rows:
+        return
+    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
+    con.unregister("_rows")
 
 
 def _short(exc: BaseException) -> str:

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from ..actors import normalise_name
 from .actors import key_of
+from .db import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -391,7 +391,7 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
                  "n_claims": reach.get(comp[0], 0)}
             )
     for table, rows in tables.items():
-        _insert(con, table, rows)
+        insert_rows(con, table, rows)
 
 
 def _reaching(g: ClusterGraph, origins: list[list[str]]) -> dict[str, int]:
@@ -429,12 +429,3 @@ def _reaching(g: ClusterGraph, origins: list[list[str]]) -> dict[str, int]:
             for o in memo.get(node) or reach(node):
                 counts[o] += 1
     return counts
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
-    con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
-    con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
-    con.unregister("_rows")

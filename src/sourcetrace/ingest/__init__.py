@@ -105,25 +105,11 @@ def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iter
 
 
 def _walk(directory: str) -> Iterator[Result]:
-    # Sorted by name at every level, hidden entries skipped, directory symlinks not
-    # followed (no loops). scandir lists names only, so memory stays small.
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as e:
-        yield _report(os_error(directory, e))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(entry.path)
-        elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
-            yield from _guarded_iter(entry.path, _reader_for(entry.path))
+    for path, error in _files(directory):
+        if error is not None:
+            yield _report(os_error(path, error))
+        else:
+            yield from _guarded_iter(path, _reader_for(path))
 
 
 def list_files(path: str) -> Iterator[str]:
@@ -131,11 +117,21 @@ def list_files(path: str) -> Iterator[str]:
     if not os.path.isdir(path):
         yield path
         return
+    for file, _error in _files(path):
+        yield file  # an unreadable directory too: read_path reports it
+
+
+def _files(directory: str) -> Iterator[tuple[str, OSError | None]]:
+    """(path, None) per input file under ``directory``; (dir, error) for one unreadable.
+
+    Sorted by name at every level, hidden entries skipped, directory symlinks not
+    followed (no loops). scandir lists names only, so memory stays small.
+    """
     try:
-        with os.scandir(path) as it:
+        with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
-        yield path  # read_path reports it
+    except OSError as e:
+        yield directory, e
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -145,9 +141,9 @@ def list_files(path: str) -> Iterator[str]:
         except OSError:
             is_dir = False
         if is_dir:
-            yield from list_files(entry.path)
+            yield from _files(entry.path)
         elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
-            yield entry.path
+            yield entry.path, None
 
 
 def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:
