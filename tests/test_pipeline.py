@@ -148,3 +148,40 @@ def test_pipeline_the_group_refers_to_last_organisation_not_a_people(pipeline):
     said = [a for a in result.attributions if a.source and a.source.mention.text == "The union"]
     assert said, [a.source and a.source.mention.text for a in result.attributions]
     assert _actor(result, said[0].source.actor).name == "Ostland Farmers Union"
+
+
+def _triples(analysis):
+    return [
+        (a.source.mention.text if a.source else None, a.cue.text, a.content.text,
+         [r.mention.text for r in a.relayed_by])
+        for a in analysis.attributions
+    ]
+
+
+def test_model_path_keeps_speech_nested_in_a_reported_sentence(pipeline):
+    # The encoder learned univocal PolNeAR (it never tags a cue inside a content); the
+    # inner speaker must survive, relayed by the outer reporter.
+    text = ("Transport Minister Ilse Marren said the tunnel will open in March, "
+            "the Dunmore Post reported.\n")
+    got = _triples(pipeline.analyze(article_from_text(text, "n.txt")))
+    assert ("Transport Minister Ilse Marren", "said", "the tunnel will open in March",
+            ["the Dunmore Post"]) in got
+
+
+def test_model_path_keeps_an_unnamed_source_inside_a_statement(pipeline):
+    text = ("The Norhaven Institute said an unnamed customs officer had told it that "
+            "the shipments were forged.\n")
+    got = _triples(pipeline.analyze(article_from_text(text, "u.txt")))
+    inner = [t for t in got if t[0] == "an unnamed customs officer"]
+    assert inner and inner[0][3] == ["The Norhaven Institute"]
+    assert inner[0][2].endswith("the shipments were forged")
+
+
+def test_speaker_missed_by_the_ner_is_still_an_actor(pipeline):
+    text = "Arvid Tenholm, a ferry captain from Dunmore, said the crossing was unsafe.\n"
+    an = pipeline.analyze(article_from_text(text, "c.txt"))
+    names = {a.name for a in an.actors}
+    assert "Arvid Tenholm" in names
+    att = an.attributions[0]
+    assert att.source is not None and att.source.actor is not None
+    assert next(a for a in an.actors if a.id == att.source.actor).name == "Arvid Tenholm"

@@ -861,7 +861,8 @@ _TITLE_TEXT = """
     finance economy health trade energy oil intelligence security state attorney adviser
     advisor speaker leader supreme mp lawmaker former late acting then new lord lady sir
     dame hon councillor councilman commissioner inspector superintendent detective agent
-    undersecretary under assistant executive senior top
+    undersecretary under assistant executive senior top coach striker goalkeeper
+    midfielder defender manager economist engineer analyst lawyer doctor spokesmen
 """
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs", "the"})

@@ -190,7 +190,20 @@ def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
         for e in ents
         if e.label_ in ENTITY_LABELS
     ]
+    ent_tokens = {t.i for e in ents for t in e}
     for r in raws:
+        head = doc[r.source_token] if r.source_token is not None else None
+        if head is not None and head.pos_ == "PROPN" and head.i not in ent_tokens:
+            # "Piotr Kowalsky, a coach from Kessa, said": the NER saw only Kessa, but the
+            # speaker is the proper noun heading the source.
+            first = head.i
+            while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].head.i == head.i:
+                first -= 1
+            span = doc[first : head.i + 1]
+            typed = type_source(span).type
+            if typed in ("person", "organization", "government", "news_outlet"):
+                out.append(Mention(span.start_char, span.end_char,
+                                   "PERSON" if typed == "person" else typed))
         for off in ([r.source] if r.source else []) + list(r.relayed_by):
             span = doc.char_span(off[0], off[1], alignment_mode="expand")
             if span is None:
@@ -226,7 +239,7 @@ def _retype_actors(actors: Sequence[Actor]) -> list[Actor]:
         last = a.name.split()[-1].lower() if a.name.split() else ""
         if a.type in ("person", "organization") and last in OUTLET_NAME_WORDS:
             a = replace(a, type="news_outlet")
-        elif a.type == "person" and last in ORG_HEADS:
+        elif a.type == "person" and (last in ORG_HEADS or last in COMPANY_NAME_WORDS):
             a = replace(a, type="organization")
         out.append(a)
     return out
@@ -242,6 +255,11 @@ def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Off
 
 
 ORG_LIKE = ("organization", "government", "news_outlet")
+# Last words of company names the small NER model calls persons ("Nordhavn Shipping").
+_COMPANY_TEXT = """shipping holding holdings motors airlines airways industries energy systems
+    partners capital insurance logistics foods pharma pharmaceuticals technologies telecom mining
+    steel oil gas inc ltd corp co plc llc gmbh ag sa"""
+COMPANY_NAME_WORDS = frozenset(_COMPANY_TEXT.split())
 # Last words of proper names that mark a news outlet ("Harbour Gazette", "Lerin News Agency").
 OUTLET_NAME_WORDS = OUTLET_HEADS | {
     "gazette", "times", "post", "herald", "tribune", "journal", "telegraph", "news", "tv",

@@ -200,3 +200,19 @@ def test_extract_nested_attribution_marks_outer(nlp):
     inner, outer = by_cue["disclosed"], by_cue["reported"]
     assert outer.nested_in is None
     assert inner.nested_in == rels.index(outer)
+
+
+def test_extract_fronted_content_before_told_is_content_not_the_listener(nlp):
+    p = _only(
+        nlp, "Wolves have returned to the northern valley, a park ranger told the Dunmore Post."
+    )
+    assert p["source"] == "a park ranger"
+    assert p["content"] == ["Wolves have returned to the northern valley"]
+    assert p["relayed_by"] == ["the Dunmore Post"]
+
+
+def test_extract_source_cited_by_outlet_becomes_a_relay(nlp):
+    p = _only(nlp, "A diplomat cited by the Eastvale Herald said the ceasefire had broken down.")
+    assert p["source"] == "A diplomat"
+    assert p["relayed_by"] == ["the Eastvale Herald"]
+    assert p["content"] == ["the ceasefire had broken down"]

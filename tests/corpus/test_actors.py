@@ -118,3 +118,14 @@ def test_bad_alias_files_are_one_line(tmp_path, content, match):
     with pytest.raises(ConfigError, match=match) as info:
         load_alias_rules([path])
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_given_names_spaced_or_joined_are_one_person():
+    con = _corpus(
+        [("a", "Abdulkarim al-Nuri", "person", []),
+         ("b", "Abdul Karim Nuri", "person", []),
+         ("c", "Samira Nuri", "person", [])],
+    )
+    link_actors(con)
+    assert _actor(con, "a", "Abdulkarim al-Nuri") == _actor(con, "b", "Abdul Karim Nuri")
+    assert _actor(con, "c", "Samira Nuri") != _actor(con, "a", "Abdulkarim al-Nuri")

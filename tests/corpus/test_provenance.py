@@ -131,3 +131,25 @@ def test_unsourced_claim_with_nothing_earlier_is_its_outlets_own(tmp_path):
     # the second one points back to the first; the first is its outlet's own
     assert k["independent_origins"] == 1
     assert "Coast Times" in k["origins"][0]["label"]
+
+
+def test_an_outlet_naming_itself_is_its_own_reporting_not_a_loop(tmp_path):
+    # Two Gazette articles with the Gazette's unnamed source, and a named source
+    # elsewhere: two origins, and nothing circular.
+    recs = [
+        record("a1", "Harbour Gazette", "2025-03-01",
+               f"An unnamed official told the Harbour Gazette that {CLAIM}.",
+               ("An unnamed official", "anonymous"),
+               [("the Harbour Gazette", "news_outlet", "a1")],
+               [("Harbour Gazette", "news_outlet")]),
+        record("a2", "Harbour Gazette", "2025-03-04",
+               f"Once more, an unnamed official told the Harbour Gazette that {CLAIM}.",
+               ("an unnamed official", "anonymous"),
+               [("the Harbour Gazette", "news_outlet", "a1")],
+               [("Harbour Gazette", "news_outlet")]),
+        record("b", "Vell Courier", "2025-03-05", f"Engineer Olaf Brandt said {CLAIM}.",
+               ("Engineer Olaf Brandt", "person", "a1"), (), [("Olaf Brandt", "person")]),
+    ]
+    _con, k = _cluster(tmp_path, recs)
+    assert k["independent_origins"] == 2
+    assert not k["circular"]

@@ -170,7 +170,7 @@ class _Linker:
                 for s in node.surfaces:
                     toks = _tokens(role_and_name(s)[1] or s)
                     if len(toks) >= 2:
-                        persons.setdefault(toks[-1], set()).add(toks[0])
+                        persons.setdefault(toks[-1], set()).add(" ".join(toks[:-1]))
             self.persons.append(persons)
             tags: set[tuple[int, int]] = set()
             for s in node.surfaces:
@@ -223,9 +223,15 @@ class _Linker:
 
 
 def _same_first(a: str, b: str) -> bool:
-    """First names that may be one person's: an initial ("j" ~ "jan"), or a
-    transliteration of the same length differing by one letter ("yusuf" ~ "yusif");
-    "Paula"/"Paul" and "Maja"/"Oskar" stay different."""
+    """Given names that may be one person's: spaced or joined ("abdul rahman" ~
+    "abdulrahman"), one with a middle name ("john michael" ~ "john"), an initial
+    ("j" ~ "jan"), or a transliteration of the same length differing by one letter
+    ("yusuf" ~ "yusif"); "Paula"/"Paul" and "Maja"/"Oskar" stay different."""
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    a, b = a.split()[0], b.split()[0]
+    if a == b:
+        return True
     if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
     return len(a) == len(b) >= 4 and a[0] == b[0] and fuzz.ratio(a, b) >= 80

@@ -223,6 +223,9 @@ class CorpusBuilder:
             self.new_claim_ids.append(claim["id"])
 
 
+BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "512MB")
+
+
 def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
     """A temp copy of the corpus (or a fresh file) in the same folder, opened."""
     folder = os.path.dirname(os.path.abspath(db_path)) or "."
@@ -233,7 +236,9 @@ def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
         connect(db_path).close()  # refuses a directory, a foreign or corrupt file, a newer corpus
         shutil.copyfile(db_path, tmp)
     try:
-        con = duckdb.connect(tmp)
+        # DuckDB caches pages up to 80% of RAM by default; a bound keeps a large build's
+        # memory flat (sorts and joins spill to a temp folder beside the corpus).
+        con = duckdb.connect(tmp, config={"memory_limit": BUILD_MEMORY_LIMIT})
     except duckdb.Error as exc:
         _remove(tmp)
         raise CorpusError(f"{db_path}: cannot write a corpus here ({_short(exc)})") from None

@@ -286,7 +286,8 @@ def score(
         str, typer.Argument(metavar="DIR", help="Scenario folder (scenarios/corpus).")
     ] = "scenarios/corpus",
     split: Annotated[
-        list[str] | None, typer.Option("--split", help="dev and/or test (default: both).")
+        list[str] | None,
+        typer.Option("--split", help="Splits to score (default: all in the folder)."),
     ] = None,
     show_failures: Annotated[
         bool, typer.Option("--failures", help="List every wrong link, merge and count.")
@@ -296,7 +297,7 @@ def score(
     from .scenarios import run
 
     try:
-        results = run(folder, split or ("dev", "test"))
+        results = run(folder, split or None)
     except SourcetraceError as exc:
         _fail(str(exc))
     out = Console(highlight=False)

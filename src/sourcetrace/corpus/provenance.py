@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,8 @@ from .db import insert_rows
 
 logger = logging.getLogger(__name__)
 
+# Rows read (claims) or buffered (output) at a time.
+STREAM_ROWS = 20_000
 EARLIER = "earlier:"  # id prefix of the prefix-chain nodes behind "earlier reports"
 
 NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
@@ -158,15 +160,18 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
     }
 
     def outlet_claims(keys: set[str], me: _Claim, text: str | None = None) -> list[_Claim]:
+        # An outlet naming itself ("told the Harbour Gazette" in the Gazette) is its own
+        # reporting, not a citation of its other articles: following it makes a loop.
         out = []
         for k in keys:
-            out.extend(o for o in by_outlet.get(k, ()) if o.article_id != me.article_id)
+            if k != me.outlet_key:
+                out.extend(by_outlet.get(k, ()))
         if not out and text:
             # "the Gazette" for "Harbour Gazette": a short form naming one outlet only
             toks = frozenset(normalise_name(text).split())
             hits = [k for k, ts in outlet_tokens.items() if toks and toks < ts]
-            if len(hits) == 1:
-                out = [o for o in by_outlet[hits[0]] if o.article_id != me.article_id]
+            if len(hits) == 1 and hits[0] != me.outlet_key:
+                out = list(by_outlet[hits[0]])
         return out
 
     # "Earlier reports" may mean any earlier article carrying the claim. Linking each such
@@ -306,28 +311,38 @@ def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
     return Trace(origins, False, None)
 
 
-def _load_claims(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Claim]]:
-    rows = con.execute(
+def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_Claim]]]:
+    """(cluster id, its claims), one cluster at a time, streamed from a second cursor
+    so that memory holds one chunk of rows, not the corpus."""
+    reader = con.cursor().sql(
         "SELECT c.cluster_id, c.id, c.article_id, a.outlet, a.published, a.published_ts, "
-        "a.seq, c.kind, c.text, c.start_offset, c.attribution_id, c.relayed_by, "
+        "a.seq, c.kind, c.text, c.start_offset, c.relayed_by, "
         "t.source_text, t.source_type, t.source_actor, t.source_role "
         "FROM claims c JOIN articles a ON a.id = c.article_id "
         "LEFT JOIN attributions t ON t.article_id = c.article_id AND t.id = c.attribution_id "
         "WHERE c.cluster_id IS NOT NULL ORDER BY c.cluster_id"
-    ).fetchall()
-    out: dict[str, list[_Claim]] = defaultdict(list)
-    for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, _att, relayed,
-         stext, stype, sactor, srole) in rows:
-        # Undated articles sort after dated ones, then by insertion order.
-        order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", seq, start)
-        src = None
-        if kind == "attributed" and stype is not None:
-            src = {"text": stext, "type": stype, "actor": sactor, "role": srole}
-        out[k].append(
-            _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}", order,
-                   pub, kind, text, src, json.loads(relayed or "[]"))
-        )
-    return out
+    ).to_arrow_reader(STREAM_ROWS)
+    key: str | None = None
+    claims: list[_Claim] = []
+    for batch in reader:
+        for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, relayed,
+             stext, stype, sactor, srole) in zip(*(c.to_pylist() for c in batch.columns),
+                                                 strict=True):
+            if k != key:
+                if claims:
+                    yield key, claims  # type: ignore[misc]
+                key, claims = k, []
+            # Undated articles sort after dated ones, then by insertion order.
+            order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", seq, start)
+            src = None
+            if kind == "attributed" and stype is not None:
+                src = {"text": stext, "type": stype, "actor": sactor, "role": srole}
+            claims.append(
+                _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}",
+                       order, pub, kind, text, src, json.loads(relayed or "[]"))
+            )
+    if claims:
+        yield key, claims  # type: ignore[misc]
 
 
 def trace(con: duckdb.DuckDBPyConnection) -> None:
@@ -339,7 +354,14 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall():
         copies[aid].append((outlet, pub, pub_ts))
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for k, claims in _load_claims(con).items():
+    buffered = 0
+    for k, claims in _iter_clusters(con):
+        if buffered >= STREAM_ROWS:  # written as we go: output rows outnumber claims
+            for table, rows in tables.items():
+                insert_rows(con, table, rows)
+            tables.clear()
+            buffered = 0
+        buffered += 2 * len(claims)
         claims.sort(key=lambda c: c.order)
         g = build_graph(claims, res)
         tr = analyse(g, claims)

@@ -205,7 +205,13 @@ def score_scenario(sc: dict[str, Any], records: list[dict], embedder, total: Sco
                     )
                 if "circular" in cl and row:
                     total.circular_total += 1
-                    total.circular_exact += int(bool(row[1]) == bool(cl["circular"]))
+                    right = bool(row[1]) == bool(cl["circular"])
+                    total.circular_exact += int(right)
+                    if not right:
+                        total.failures.append(
+                            f"{sid}: cluster {ci + 1}: circular {bool(row[1])}, "
+                            f"expected {bool(cl['circular'])}"
+                        )
         # actors
         spec = sc.get("actors") or {}
         refs: dict[str, str | None] = {}
@@ -233,10 +239,13 @@ def score_scenario(sc: dict[str, Any], records: list[dict], embedder, total: Sco
         con.close()
 
 
+SPLIT_ORDER = ("dev", "test", "holdout")
+
+
 def run(
-    folder: str | Path, splits: Iterable[str] = ("dev", "test"), *, pipeline=None, embedder=None
+    folder: str | Path, splits: Iterable[str] | None = None, *, pipeline=None, embedder=None
 ) -> dict[str, Score]:
-    """Score each split; RETURNS split -> Score."""
+    """Score each split (default: every split in the folder); RETURNS split -> Score."""
     from .embed import default_embedder
 
     if pipeline is None:
@@ -245,6 +254,9 @@ def run(
         pipeline = Pipeline()
     embedder = embedder or default_embedder()
     scenarios = load_scenarios(folder)
+    if splits is None:
+        found = {str(sc.get("split")) for sc in scenarios}
+        splits = [x for x in SPLIT_ORDER if x in found] + sorted(found - set(SPLIT_ORDER))
     recs = _records(scenarios, pipeline)
     out = {}
     for split in splits:
