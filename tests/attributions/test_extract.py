@@ -216,3 +216,18 @@ def test_extract_source_cited_by_outlet_becomes_a_relay(nlp):
     assert p["source"] == "A diplomat"
     assert p["relayed_by"] == ["the Eastvale Herald"]
     assert p["content"] == ["the ceasefire had broken down"]
+
+
+def test_extract_quotation_credited_with_a_dash_and_a_name(nlp):
+    text = (
+        "\u201cThe buses never come on time.\u201d \u2015 Mirela Kovac\n"
+        "\u201cWe pay more every year.\u201d \u2014 Tomas de Vries.\n"
+        "\u201cNothing works here.\u201d \u2014 and that is the problem.\n"
+    )
+    _text, rels = _run(nlp, text)
+    got = [_parts(text, r) for r in rels]
+    assert {"source": "Mirela Kovac", "cue": "\u2015",
+            "content": ["\u201cThe buses never come on time.\u201d"], "relayed_by": [],
+            "kind": "direct"} in got
+    assert any(p["source"] == "Tomas de Vries" for p in got)
+    assert not any(p["cue"] == "\u2014" and "Nothing" in p["content"][0] for p in got)

@@ -41,6 +41,7 @@ CONF_OBJECT = 0.57
 CONF_OBJECT_QUOTED = 0.79  # an object cue whose content holds a quotation
 CONF_PASSIVE = 0.76
 CONF_TAGGED = 0.59
+CONF_DASH = CONF_QUOTE  # "― Name" after a quotation: none in PolNeAR train to fit on
 
 # Words after a quote that may stand between it and its cue ("...," X said).
 MAX_FRAME_TOKENS = 14
@@ -134,6 +135,13 @@ def extract_attributions(
     return rels
 
 
+# A dash and a name closing the line after a quotation: 1-4 capitalised words (with
+# particles such as "de", "al-"), no verb, then only a full stop or spaces.
+_DASH_CREDIT_RE = re.compile(
+    r"[ \t\u00a0]*(?P<dash>[\u2015\u2014\u2013])[ \t\u00a0]*"
+    r"(?P<name>[A-Z][\w.'\u2019-]*(?:[ \u00a0](?:(?:de|da|van|von|al|el|bin)[ \u00a0])?"
+    r"[A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0.]*(?=\n|$)"
+)
 # Participles that make a source's noun phrase a relay: "a diplomat cited by Reuters".
 RELAY_PARTICIPLES = frozenset({"quote", "cite", "interview"})
 
@@ -343,6 +351,8 @@ class _Extractor:
         for q in self.quote_list:
             if any(s <= q.start < e for s, e in self.used_content):
                 continue
+            if self._dash_credit(q):
+                continue
             found = self._quote_frame_after(q) or self._quote_frame_before(q)
             if found is None:
                 continue
@@ -366,6 +376,25 @@ class _Extractor:
                 source_token=subj.i if subj is not None else None,
             )
             self._add(rel, self._cue_tokens(verb))
+
+    def _dash_credit(self, q: Quote) -> bool:
+        """'"We deserve better." ― Ana Ruiz': a quotation credited with a dash and a name
+        that ends the line (reader comments, epigraphs, quote round-ups)."""
+        m = _DASH_CREDIT_RE.match(self.text, q.end)
+        if m is None or not m.group("name") or self._is_excluded(m.start("dash")):
+            return False
+        end = m.end("name")
+        if self.text[end - 1] == "." and not re.search(r"\b\w\.$", self.text[:end]):
+            end -= 1  # "Ana Souza." ends a sentence; "John Q." keeps its initial
+        self._add(
+            RawAttribution(
+                cue=[(m.start("dash"), m.end("dash"))], content=[(q.start, q.end)],
+                source=(m.start("name"), end), kind="direct",
+                confidence=CONF_DASH, cue_head=m.start("dash"),
+            ),
+            self._toks_between(m.start("dash"), m.end("dash")),
+        )
+        return True
 
     def continuations(self) -> None:
         """A following quote with no cue of its own continues the same speaker."""
