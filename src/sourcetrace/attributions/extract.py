@@ -618,7 +618,7 @@ class _Extractor:
             prep = next(
                 (c for c in t.children
                  if c.dep_ == "prep" and (c.lower_ in PREP_CUES.get(lemma, ()) or (
-                     tagged and dobj is None))),
+                     tagged and dobj is None and lemma not in self.lex.speech))),
                 None,
             )
             if speech and self._fronted(t):
