@@ -48,6 +48,7 @@ from ..actors import (
     FUZZY_MIN_SCORE,
     AliasEntry,
     AliasTable,
+    UnionFind,
     _fuzzy_score,
     _parse_yaml,
     find_defined_aliases,
@@ -156,7 +157,8 @@ class _Linker:
 
     def __init__(self, nodes: list[_Node], rules: AliasRules) -> None:
         self.nodes = nodes
-        self.parent = list(range(len(nodes)))
+        self.sets = UnionFind(len(nodes))
+        self.find = self.sets.find
         # per component: person surname -> first-name keys; forbid tags (group, member)
         self.persons: list[dict[str, set[str]]] = []
         self.tags: list[set[tuple[int, int]]] = []
@@ -177,12 +179,6 @@ class _Linker:
                 tags.update(forbid_keys.get(key_of(s), ()))
             self.tags.append(tags)
         self.evidence: list[tuple[int, str, str, str | None, str, str]] = []
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
 
     def _conflict(self, a: int, b: int) -> bool:
         pa_, pb = self.persons[a], self.persons[b]
@@ -213,8 +209,8 @@ class _Linker:
         if self._conflict(a, b):
             logger.debug("not merging %r and %r (%s): conflicting names", alias, other, kind)
             return False
+        self.sets.union(a, b)  # the smaller root is kept
         keep, gone = min(a, b), max(a, b)
-        self.parent[gone] = keep
         for surname, firsts in self.persons[gone].items():
             self.persons[keep].setdefault(surname, set()).update(firsts)
         self.tags[keep] |= self.tags[gone]
