@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -33,7 +33,7 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     _err().print(Text(f"error: {message}", style="red"))
     raise typer.Exit(code)
 
@@ -160,6 +160,18 @@ def list_claims(
     Console(highlight=False).print(table)
 
 
+def _lookup(db: str, what: str, key: str, missing: str) -> dict[str, Any]:
+    """``query.<what>(con, key)`` on the corpus, or exit with ``missing``."""
+    from . import query
+
+    con = _open(db)
+    data = getattr(query, what)(con, key)
+    con.close()
+    if data is None:
+        _fail(missing, EXIT_PARTIAL)
+    return data
+
+
 def _clip(s: str | None, n: int) -> str:
     s = " ".join((s or "").split())
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -171,13 +183,7 @@ def show_claim(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """The provenance tree of one claim cluster."""
-    from . import query
-
-    con = _open(db)
-    data = query.claim(con, cluster_id)
-    con.close()
-    if data is None:
-        _fail(f"no claim cluster {cluster_id!r} in {db}", EXIT_PARTIAL)
+    data = _lookup(db, "claim", cluster_id, f"no claim cluster {cluster_id!r} in {db}")
     out = Console(highlight=False)
     head = Text(f"{data['id']}: ", style="bold")
     head.append(_clip(data["text"], 120))
@@ -224,13 +230,7 @@ def show_actor(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """An actor's aliases (with evidence), what it says, what is said about it, labels."""
-    from . import query
-
-    con = _open(db)
-    data = query.actor(con, name)
-    con.close()
-    if data is None:
-        _fail(f"no actor matches {name!r} in {db}", EXIT_PARTIAL)
+    data = _lookup(db, "actor", name, f"no actor matches {name!r} in {db}")
     out = Console(highlight=False)
     out.print(Text(f"{data['name']} ({data['type']}, {data['n_articles']} articles)",
                    style="bold"))
