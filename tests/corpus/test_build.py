@@ -96,3 +96,60 @@ def test_bad_alias_file_fails_before_any_write(tmp_path, records):
     with pytest.raises(ConfigError, match="invalid YAML at line"):
         _build(db, records, alias_files=[str(bad)])
     assert not db.exists()
+
+
+def _copy(rec, rid, url, tail="\n\nFirst published by the Harbour Gazette."):
+    out = copy.deepcopy(rec)
+    out["id"] = rid
+    out["metadata"] = {**out["metadata"], "url": url, "outlet": "Other Outlet"}
+    out["text"] += tail
+    return out
+
+
+def test_duplicates_are_found_across_batches_and_builds(tmp_path, records, monkeypatch):
+    from sourcetrace.corpus import build as build_mod
+
+    monkeypatch.setattr(build_mod, "FLUSH_EVERY", 1)  # every article its own batch
+    db = tmp_path / "c.duckdb"
+    first = [records[0], _copy(records[0], "copy-1", "https://x.example/1"), records[1]]
+    s1 = _build(db, first)
+    assert (s1.added, s1.duplicates) == (2, 1)
+    again = [
+        _copy(records[1], "copy-2", "https://x.example/2", tail=" (Reuters)"),  # near copy
+        dict(records[2], id="new-id"),  # same URL as nothing stored; new
+        _copy(records[2], "copy-3", records[0]["metadata"]["url"], tail=""),  # stored URL
+    ]
+    s2 = _build(db, again)
+    con = connect(str(db))
+    assert (s2.added, s2.duplicates) == (1, 2)
+    rows = con.execute(
+        "SELECT d.article_id, d.reason FROM duplicates d ORDER BY d.reason, d.article_id"
+    ).fetchall()
+    assert rows == [
+        (records[0]["id"], "near_duplicate"),
+        (records[1]["id"], "near_duplicate"),
+        (records[0]["id"], "same_url"),
+    ]
+
+
+def test_a_batch_repeating_itself_keeps_the_first(tmp_path, records):
+    first = _copy(records[1], "c1", "https://x.example/1")
+    second = _copy(records[1], "c2", "https://x.example/1", tail=" Updated.")
+    stats = _build(tmp_path / "c.duckdb", [first, second, dict(first)])
+    assert (stats.added, stats.duplicates) == (1, 2)
+    con = connect(str(tmp_path / "c.duckdb"))
+    assert con.execute("SELECT reason FROM duplicates ORDER BY reason").fetchall() == [
+        ("same_id",), ("same_url",)
+    ]
+
+
+def test_a_corpus_without_band_keys_gets_them(tmp_path, records):
+    db = tmp_path / "c.duckdb"
+    _build(db, records[:1])
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM minhash_bands")  # as written by schema 1.0
+    con.close()
+    stats = _build(db, [_copy(records[0], "late-copy", "https://x.example/9")])
+    assert (stats.added, stats.duplicates) == (0, 1)
+    con = connect(str(db))
+    assert con.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 9

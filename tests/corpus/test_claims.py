@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pytest
 
+from sourcetrace.corpus import claims as claims_mod
 from sourcetrace.corpus.build import build
 from sourcetrace.corpus.claims import claims_from_record, conflict, lexical_support, numbers
 from sourcetrace.corpus.db import connect
@@ -64,8 +66,11 @@ def test_outer_relay_sentence_is_not_a_second_claim():
     assert [c["text"] for c in claims_from_record(rec)] == [inner]
 
 
-def test_index_path_links_and_is_the_same_on_every_build(tmp_path):
-    # More claims than the exact path takes, so the HNSW index is used.
+def test_cell_path_links_and_is_the_same_on_every_build(tmp_path, monkeypatch):
+    # More claims than the exact path takes, so the claims are split into cells.
+    monkeypatch.setattr(claims_mod, "EXACT_MAX", 20)
+    monkeypatch.setattr(claims_mod, "CELL", 16)
+    monkeypatch.setattr(claims_mod, "PROBES", 2)
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(400)]
     recs = []
@@ -88,3 +93,50 @@ def test_index_path_links_and_is_the_same_on_every_build(tmp_path):
         assert linked == 4  # a0 and its three repeats
         con.close()
     assert runs[0] == runs[1]
+
+
+def _batches(vecs: np.ndarray, size: int = 100):
+    for s in range(0, len(vecs), size):
+        yield np.arange(s, min(len(vecs), s + size), dtype=np.int64) + 1000, vecs[s : s + size]
+
+
+def _exact(vecs: np.ndarray, low: float) -> set[tuple[int, int]]:
+    sims = vecs @ vecs.T
+    ii, jj = np.nonzero(np.triu(sims >= low, 1))
+    return {(int(i) + 1000, int(j) + 1000) for i, j in zip(ii, jj, strict=True)}
+
+
+def _topics(n_topics: int, per_topic: int, noise: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_topics, 64))
+    noise_vecs = noise * rng.normal(size=(n_topics * per_topic, 64))
+    vecs = np.repeat(centres, per_topic, axis=0) + noise_vecs
+    vecs = vecs[rng.permutation(len(vecs))]
+    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_cells_find_the_pairs_exact_search_finds(monkeypatch):
+    monkeypatch.setattr(claims_mod, "EXACT_MAX", 50)
+    monkeypatch.setattr(claims_mod, "CELL", 40)
+    monkeypatch.setattr(claims_mod, "BLOCK", 32)  # several blocks per cell
+    vecs = _topics(60, 5, 0.35, seed=11)  # 300 claims in 60 tight groups
+    with claims_mod._Scratch(_batches(vecs)) as scratch:
+        a, b, sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+    found = set(zip(a.tolist(), b.tolist(), strict=True))
+    exact = _exact(vecs, 0.55)
+    assert len(exact) > 200
+    assert len(found & exact) / len(exact) > 0.95
+    assert found <= exact  # every candidate is a real pair at the threshold
+    assert all(x < y for x, y in found) and len(found) == len(a)
+    true = np.einsum("ij,ij->i", vecs[a - 1000], vecs[b - 1000])
+    assert np.abs(sim - true).max() < 0.01  # cosines from the f16 scratch copy
+
+
+def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
+    monkeypatch.setattr(claims_mod, "K_NEIGHBOURS", 4)
+    vecs = _topics(1, 30, 0.05, seed=2)  # 30 near-copies of one claim: 435 pairs
+    with claims_mod._Scratch(_batches(vecs, 7)) as scratch:
+        a, b, _sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+    per_claim = np.bincount(np.concatenate([a, b]) - 1000, minlength=30)
+    assert len(a) < 435
+    assert per_claim.min() >= 4  # each keeps its 4 nearest (and is kept by others)

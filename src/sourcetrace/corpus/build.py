@@ -32,7 +32,7 @@ from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod
 from .db import CorpusError, _short, connect
-from .dedup import Deduper, minhash, text_hash
+from .dedup import Candidate, Deduper, Match, band_rows, candidate
 from .records import Record, iter_records
 from .schema import STORED_TABLES, clear_derived, create_schema
 
@@ -104,58 +104,63 @@ class _Rows:
 
 
 class CorpusBuilder:
-    """Adds records to an open corpus connection (the temp copy during a build)."""
+    """Adds records to an open corpus connection (the temp copy during a build).
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    Records are checked for duplicates and written a batch (FLUSH_EVERY) at a time;
+    ``flush`` writes the last partial batch.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, stats: BuildStats) -> None:
         self.con = con
-        self.dedup = Deduper()
+        self.stats = stats
+        self.dedup = Deduper(con)
         self.buf = _Rows()
-        self.new_claim_ids: list[str] = []
-        row = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
-        self.seq = int(row[0]) if row else 0
-        for aid, url, thash, sig in con.execute(
-            "SELECT a.id, a.url, a.text_hash, m.signature FROM articles a "
-            "JOIN minhashes m ON m.article_id = a.id"
-        ).fetchall():
-            self.dedup.add_signature(aid, url, thash, sig)
+        self.pending: list[tuple[Record, Candidate]] = []
+        self.new_claims = 0
+        ((seq,),) = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()
+        self.seq = int(seq)
 
-    def add(self, record: Record, stats: BuildStats) -> None:
+    def add(self, record: Record) -> None:
         meta = record.get("metadata") or {}
-        text = record.get("text") or ""
-        aid = str(record["id"])
-        url = meta.get("url") or None
-        thash = text_hash(text)
-        sig = minhash(text)
-        published = meta.get("published")
-        match = self.dedup.find(aid, url, thash, sig)
-        if match is not None:
-            self.buf.rows["duplicates"].append(
-                {
-                    "article_id": match.article_id,
-                    "path": record.get("path"),
-                    "url": url,
-                    "outlet": meta.get("outlet"),
-                    "published": published,
-                    "published_ts": parse_date(published),
-                    "reason": match.reason,
-                    "similarity": match.similarity,
-                }
-            )
-            stats.duplicates += 1
-        else:
-            self.dedup.add(aid, url, thash, sig)
-            self.seq += 1
-            self._store(record, aid, thash, sig.hashvalues.tolist())
-            stats.added += 1
-        if len(self.buf) >= FLUSH_EVERY:
+        cand = candidate(str(record["id"]), meta.get("url"), record.get("text") or "")
+        self.pending.append((record, cand))
+        if len(self.pending) >= FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
+        if self.pending:
+            matches = self.dedup.resolve([c for _r, c in self.pending])
+            for (record, cand), match in zip(self.pending, matches, strict=True):
+                if match is None:
+                    self.seq += 1
+                    self._store(record, cand)
+                    self.stats.added += 1
+                else:
+                    self._duplicate(record, match)
+                    self.stats.duplicates += 1
+            self.pending.clear()
         self.buf.flush(self.con)
 
-    def _store(self, record: Record, aid: str, thash: str, sig: list[int]) -> None:
+    def _duplicate(self, record: Record, match: Match) -> None:
+        meta = record.get("metadata") or {}
+        published = meta.get("published")
+        self.buf.rows["duplicates"].append(
+            {
+                "article_id": match.article_id,
+                "path": record.get("path"),
+                "url": meta.get("url") or None,
+                "outlet": meta.get("outlet"),
+                "published": published,
+                "published_ts": parse_date(published),
+                "reason": match.reason,
+                "similarity": match.similarity,
+            }
+        )
+
+    def _store(self, record: Record, cand: Candidate) -> None:
         meta = record.get("metadata") or {}
         rows = self.buf.rows
+        aid = cand.article_id
         rows["articles"].append(
             {
                 "id": aid,
@@ -169,11 +174,12 @@ class CorpusBuilder:
                 "text": record.get("text"),
                 "metadata": json.dumps(meta, ensure_ascii=False),
                 "record": json.dumps(record, ensure_ascii=False),
-                "text_hash": thash,
+                "text_hash": cand.text_hash,
                 "added_at": datetime.now(UTC).replace(tzinfo=None),
             }
         )
-        rows["minhashes"].append({"article_id": aid, "signature": sig})
+        rows["minhashes"].append({"article_id": aid, "signature": cand.signature.tolist()})
+        rows["minhash_bands"].extend(band_rows(aid, cand.keys))
         for a in record.get("attributions") or []:
             src = a.get("source") or {}
             rows["attributions"].append(
@@ -220,7 +226,7 @@ class CorpusBuilder:
             )
         for claim in claims_mod.claims_from_record(record):
             rows["claims"].append(claim)
-            self.new_claim_ids.append(claim["id"])
+            self.new_claims += 1
 
 
 BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "512MB")
@@ -287,18 +293,18 @@ def build(
     ok = False
     try:
         create_schema(con)
-        builder = CorpusBuilder(con)
+        builder = CorpusBuilder(con, stats)
         for item in stream:
             if isinstance(item, BadInputError):
                 stats.failed += 1
                 stats.errors.append(item)
             else:
-                builder.add(item, stats)
+                builder.add(item)
             if on_item is not None:
                 on_item(item)
         builder.flush()
         enc = embedder or default_embedder()
-        claims_mod.embed_new(con, builder.new_claim_ids, enc)
+        claims_mod.embed_new(con, enc)
         derive(con, rules, enc)
         stats.articles = _count(con, "articles")
         stats.claims = _count(con, "claims")

@@ -4,7 +4,7 @@ A corpus is one DuckDB file. Tables in two groups:
 
 - *Stored* tables hold what each article brought in and are only appended to:
   ``articles``, ``duplicates``, ``attributions``, ``article_actors``, ``labels``,
-  ``claims``, ``claim_vectors``, ``minhashes``.
+  ``claims``, ``claim_vectors``, ``minhashes``, ``minhash_bands``.
 - *Derived* tables are recomputed from the stored ones on every build (cheap next to
   analysis and embedding, and it keeps cross-article merges consistent when articles
   are added): ``actors``, ``actor_aliases``, ``actor_evidence``, ``clusters``,
@@ -20,7 +20,7 @@ from __future__ import annotations
 import duckdb
 
 # Bumped on incompatible changes; a corpus with another major version is refused.
-CORPUS_SCHEMA_VERSION = "1.0"
+CORPUS_SCHEMA_VERSION = "1.1"  # 1.1: minhash_bands (filled on first build from 1.0)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS corpus_meta (
@@ -61,6 +61,13 @@ CREATE TABLE IF NOT EXISTS duplicates (
 CREATE TABLE IF NOT EXISTS minhashes (
     article_id VARCHAR,
     signature UBIGINT[]
+);
+
+-- LSH band keys of each signature (dedup.BANDS per article): near-duplicate candidates.
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    article_id VARCHAR,
+    band SMALLINT,
+    key BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS attributions (
@@ -211,6 +218,7 @@ STORED_TABLES = (
     "articles",
     "duplicates",
     "minhashes",
+    "minhash_bands",
     "attributions",
     "article_actors",
     "labels",
