@@ -140,3 +140,10 @@ def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
     per_claim = np.bincount(np.concatenate([a, b]) - 1000, minlength=30)
     assert len(a) < 435
     assert per_claim.min() >= 4  # each keeps its 4 nearest (and is kept by others)
+
+
+def test_clusters_are_numbered_by_first_appearance():
+    links = [(0, 2, 0.9), (3, 4, 0.8)]
+    got = claims_mod.cluster_numbers(6, links, np.array([5, 3, 0, 4, 2, 1]))
+    assert got.tolist() == [1, 2, 3, 2, 3, 4]
+    assert claims_mod.cluster_numbers(3, [], np.array([2, 0, 1])).tolist() == [1, 2, 3]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # the corpus reads ORG_HEADS without loading spaCy
+    from spacy.tokens import Doc, Span, Token
 
 Offsets = tuple[int, int]
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -142,7 +142,7 @@ def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
     return AliasRules(table, user, forbid, tuple(str(p) for p in paths))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     article_id: str
     local_id: str
@@ -150,6 +150,7 @@ class _Node:
     type: str
     surfaces: list[str]
     n_mentions: int
+    speaks: bool  # the source of some attribution in its article
 
 
 class _Linker:
@@ -160,8 +161,9 @@ class _Linker:
         self.sets = UnionFind(len(nodes))
         self.find = self.sets.find
         # per component: person surname -> first-name keys; forbid tags (group, member)
-        self.persons: list[dict[str, set[str]]] = []
-        self.tags: list[set[tuple[int, int]]] = []
+        # None where empty: there is one entry per article actor, most have neither.
+        self.persons: list[dict[str, set[str]] | None] = []
+        self.tags: list[set[tuple[int, int]] | None] = []
         forbid_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for g, names in enumerate(rules.forbid):
             for m, name in enumerate(names):
@@ -173,15 +175,15 @@ class _Linker:
                     toks = _tokens(role_and_name(s)[1] or s)
                     if len(toks) >= 2:
                         persons.setdefault(toks[-1], set()).add(" ".join(toks[:-1]))
-            self.persons.append(persons)
+            self.persons.append(persons or None)
             tags: set[tuple[int, int]] = set()
             for s in node.surfaces:
                 tags.update(forbid_keys.get(key_of(s), ()))
-            self.tags.append(tags)
+            self.tags.append(tags or None)
         self.evidence: list[tuple[int, str, str, str | None, str, str]] = []
 
     def _conflict(self, a: int, b: int) -> bool:
-        pa_, pb = self.persons[a], self.persons[b]
+        pa_, pb = self.persons[a] or {}, self.persons[b] or {}
         for surname, firsts in pa_.items():
             other = pb.get(surname)
             if other is None:
@@ -211,9 +213,15 @@ class _Linker:
             return False
         self.sets.union(a, b)  # the smaller root is kept
         keep, gone = min(a, b), max(a, b)
-        for surname, firsts in self.persons[gone].items():
-            self.persons[keep].setdefault(surname, set()).update(firsts)
-        self.tags[keep] |= self.tags[gone]
+        gone_persons, gone_tags = self.persons[gone], self.tags[gone]
+        if gone_persons:
+            kept = self.persons[keep] or {}
+            for surname, firsts in gone_persons.items():
+                kept.setdefault(surname, set()).update(firsts)
+            self.persons[keep] = kept
+        if gone_tags:
+            self.tags[keep] = (self.tags[keep] or set()) | gone_tags
+        self.persons[gone] = self.tags[gone] = None
         self.evidence.append((keep, alias, other, article, kind, detail))
         return True
 
@@ -264,18 +272,27 @@ def _cross_keys(node: _Node) -> list[tuple[str, str]]:
 
 
 def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
-    rows = con.execute(
-        "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, aa.mentions "
+    cur = con.execute(
+        "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, "
+        "coalesce(json_array_length(aa.mentions), 0), EXISTS (SELECT 1 FROM attributions t "
+        "WHERE t.article_id = aa.article_id AND t.source_actor = aa.local_id) "
         "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
         "ORDER BY a.seq, aa.local_id"
-    ).fetchall()
+    )
+    # One node per article actor: the same names recur across articles, so each
+    # distinct string is kept once.
+    strings: dict[str, str] = {}
     nodes = []
-    for aid, lid, name, type_, aliases, mentions in rows:
-        surfaces = [name, *[x for x in json.loads(aliases or "[]") if x != name]]
-        n_mentions = len(json.loads(mentions or "[]"))
-        if type_ != _PERSON and _titled_person(name):
-            type_ = _PERSON
-        nodes.append(_Node(aid, lid, name, type_ or "", surfaces, n_mentions))
+    while rows := cur.fetchmany(10_000):
+        for aid, lid, name, type_, aliases, n_mentions, speaks in rows:
+            name = strings.setdefault(name, name)
+            surfaces = [name, *[strings.setdefault(x, x) for x in json.loads(aliases or "[]")
+                                if x != name]]
+            if type_ != _PERSON and _titled_person(name):
+                type_ = _PERSON
+            nodes.append(_Node(strings.setdefault(aid, aid), strings.setdefault(lid, lid), name,
+                               strings.setdefault(type_ or "", type_ or ""), surfaces,
+                               int(n_mentions), bool(speaks)))
     return nodes
 
 
@@ -380,19 +397,12 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
                 toks = _tokens(role_and_name(s)[1] or s)
                 if len(toks) >= 2:
                     full_by_surname[toks[-1]].add(i)
-    speakers = {
-        (a, lid)
-        for a, lid in con.execute(
-            "SELECT DISTINCT article_id, source_actor FROM attributions "
-            "WHERE source_actor IS NOT NULL"
-        ).fetchall()
-    }
     for i, node in enumerate(nodes):
         if len(_tokens(role_and_name(node.name)[1] or node.name)) != 1:
             continue
         # A one-word "organisation" that speaks ("Malik said") is a surname the tagger
         # missed; places and outlets are never surnames here.
-        speaker = node.type == "organization" and (node.article_id, node.local_id) in speakers
+        speaker = node.type == "organization" and node.speaks
         if node.type != _PERSON and not speaker:
             continue
         surname = _tokens(role_and_name(node.name)[1] or node.name)[0]
@@ -445,20 +455,23 @@ def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
         )
         for alias, arts in sorted(alias_articles.items()):
             alias_rows.append({"actor_id": aid, "alias": alias, "n_articles": len(arts)})
-    evidence_rows = []
-    for i, alias, other, kind, detail in within:
-        evidence_rows.append(
-            {"actor_id": actor_id[link.find(i)], "alias": alias, "other": other,
-             "article_id": nodes[i].article_id, "kind": kind, "detail": detail}
-        )
-    for root, alias, other, article, kind, detail in link.evidence:
-        evidence_rows.append(
-            {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
-             "article_id": article, "kind": kind, "detail": detail}
-        )
+    def evidence_rows() -> Iterator[dict[str, str | None]]:
+        for i, alias, other, kind, detail in within:
+            yield {"actor_id": actor_id[link.find(i)], "alias": alias, "other": other,
+                   "article_id": nodes[i].article_id, "kind": kind, "detail": detail}
+        for root, alias, other, article, kind, detail in link.evidence:
+            yield {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
+                   "article_id": article, "kind": kind, "detail": detail}
+
     insert_rows(con, "actors", actor_rows)
     insert_rows(con, "actor_aliases", alias_rows)
-    insert_rows(con, "actor_evidence", evidence_rows)
+    chunk: list[dict[str, str | None]] = []
+    for row in evidence_rows():  # one merge per article actor at most: written in chunks
+        chunk.append(row)
+        if len(chunk) >= 50_000:
+            insert_rows(con, "actor_evidence", chunk)
+            chunk.clear()
+    insert_rows(con, "actor_evidence", chunk)
     mapping = pa.table(
         {
             "article_id": [nd.article_id for nd in nodes],

@@ -25,8 +25,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ..actors import UnionFind
-
 if TYPE_CHECKING:
     from .embed import Embedder
 
@@ -67,9 +65,10 @@ KMEANS_SAMPLE = 40_000
 KMEANS_ITERATIONS = 2
 # Rows per side of one similarity product: bounds memory inside a crowded cell.
 BLOCK = 2048
-# Vector bytes read between releases of the mapped scratch pages (a row read maps its
-# whole page, so this bounds the mapped part of RSS near 5x this figure).
-RELEASE_BYTES = 8 * 2**20
+# Scratch-file bytes that may be mapped before the mapping is released. A scattered row
+# read maps more than the row: the kernel maps up to FAULT_AROUND bytes around a fault.
+RELEASE_BYTES = 32 * 2**20
+FAULT_AROUND = 64 * 2**10
 _WORD_RE = re.compile(r"\w+")
 _STOP_TEXT = """a an the and or but of in on at to for from by with as into onto over under about
     after before than then that this these those there here it its they them their he
@@ -286,9 +285,9 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
 class _Scratch:
     """The claim vectors (f16) in an unnamed temp file, read back through a mapping.
 
-    The mapped pages are released every RELEASE_BYTES read, so the vectors never pile
-    up in this process however many claims there are. ``rows`` maps a position to the
-    vector's row id in ``claim_vectors``.
+    The mapping is released whenever up to RELEASE_BYTES of it may be mapped, so the
+    vectors never pile up in this process however many claims there are. ``rows`` maps
+    a position to the vector's row id in ``claim_vectors``.
     """
 
     def __init__(self, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -307,17 +306,25 @@ class _Scratch:
             if self._map is not None
             else np.zeros((0, 0), dtype=np.float16)
         )
-        self._read = 0
+        self._mapped = 0  # bytes of the file that may be mapped now (an upper bound)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def take(self, positions: np.ndarray) -> np.ndarray:
+        """float32 vectors at the given positions (read in pieces that may each map at
+        most RELEASE_BYTES / 2, releasing the mapping between them as needed)."""
+        step = max(1, RELEASE_BYTES // 2 // FAULT_AROUND)
+        if len(positions) > step:
+            return np.concatenate([self.take(positions[i : i + step])
+                                   for i in range(0, len(positions), step)])
         out = self._vectors[positions].astype(np.float32)
-        self._read += out.nbytes // 2
-        if self._read >= RELEASE_BYTES and hasattr(mmap, "MADV_DONTNEED") and self._map:
+        if len(positions):
+            spread = (int(positions.max()) - int(positions.min()) + 1) * self.dim * 2
+            self._mapped += min(len(positions) * FAULT_AROUND, spread + FAULT_AROUND)
+        if self._mapped >= RELEASE_BYTES // 2 and hasattr(mmap, "MADV_DONTNEED") and self._map:
             self._map.madvise(mmap.MADV_DONTNEED)
-            self._read = 0
+            self._mapped = 0
         return out
 
     def __enter__(self) -> _Scratch:
@@ -504,6 +511,25 @@ def _keep(
     return sorted(out)
 
 
+def cluster_numbers(
+    size: int, links: Sequence[tuple[int, int, float]], in_order: np.ndarray
+) -> np.ndarray:
+    """Cluster number (1, 2, ... by first appearance) of each row id in ``in_order``:
+    connected components of the links, in arrays rather than a Python object per claim."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a = np.fromiter((i for i, _j, _s in links), dtype=np.int64, count=len(links))
+    b = np.fromiter((j for _i, j, _s in links), dtype=np.int64, count=len(links))
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size))
+    _n, comp = connected_components(graph, directed=False)
+    comp = comp[in_order]
+    roots, first = np.unique(comp, return_index=True)
+    number = np.zeros(int(comp.max(initial=0)) + 1, dtype=np.int64)
+    number[roots[np.argsort(first)]] = np.arange(1, len(roots) + 1)
+    return number[comp]
+
+
 def cluster_claims(
     con: duckdb.DuckDBPyConnection, enc: Embedder, threshold: float = CLAIM_LINK_COSINE
 ) -> None:
@@ -543,12 +569,8 @@ def cluster_claims(
     valid = (order[cand[0]] >= 0) & (order[cand[1]] >= 0)
     cand = (cand[0][valid], cand[1][valid], cand[2][valid])
     links = _keep(con, cand, speakers, threshold)
-    uf = UnionFind(size)
-    for i, j, _s in links:
-        uf.union(i, j)
-    cluster_of: dict[int, int] = {}  # numbered by first appearance in corpus order
     by_order = rowids[np.argsort(order[rowids], kind="stable")]
-    label = [cluster_of.setdefault(uf.find(int(i)), len(cluster_of) + 1) for i in by_order]
+    label = cluster_numbers(size, links, by_order)
     con.register("_cl", pa.table({"n": by_order, "k": label}))
     con.execute(
         "UPDATE claims SET cluster_id = 'k' || _cl.k::VARCHAR FROM _cl "
