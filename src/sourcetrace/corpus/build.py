@@ -116,7 +116,6 @@ class CorpusBuilder:
         self.dedup = Deduper(con)
         self.buf = _Rows()
         self.pending: list[tuple[Record, Candidate]] = []
-        self.new_claims = 0
         ((seq,),) = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()
         self.seq = int(seq)
 
@@ -224,9 +223,7 @@ class CorpusBuilder:
                     "attribution": lb.get("attribution"),
                 }
             )
-        for claim in claims_mod.claims_from_record(record):
-            rows["claims"].append(claim)
-            self.new_claims += 1
+        rows["claims"].extend(claims_mod.claims_from_record(record))
 
 
 BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "512MB")

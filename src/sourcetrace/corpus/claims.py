@@ -7,8 +7,8 @@ partitioned into cells (an inverted file, as in FAISS's IVF: k-means centroids, 
 claim in the cell of its nearest centroid) and each claim is compared exactly with the
 claims of its PROBES nearest cells; pairs at a high enough cosine are candidate links
 (``candidate_pairs``). Cells hold ~CELL claims however large the corpus, so the cost
-grows as n, not n^2, and memory stays near one cell's worth: the vectors wait in a
-scratch file, not in RAM. Clusters are the connected components of the kept links.
+grows as n, not n^2, and the vectors wait in a scratch file, not in RAM: only a cell's
+worth of them is read at a time. Clusters are the connected components of the kept links.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 from datasketch import MinHash
 
+from .db import insert_rows
+
 NUM_PERM = 128
 SHINGLE = 5
 SCHEME = "affine32"  # stored signatures must be rebuilt with the scheme that made them
@@ -101,6 +103,10 @@ def candidate(article_id: str, url: str | None, text: str) -> Candidate:
     return Candidate(article_id, url or None, text_hash(text), sig, band_keys(sig))
 
 
+def band_rows(article_id: str, keys: list[int]) -> list[dict[str, object]]:
+    return [{"article_id": article_id, "band": b, "key": k} for b, k in enumerate(keys)]
+
+
 def ensure_bands(con: duckdb.DuckDBPyConnection) -> None:
     """Fill ``minhash_bands`` for a corpus written before the table existed."""
     ((bands, sigs),) = con.execute(
@@ -108,29 +114,12 @@ def ensure_bands(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     if bands or not sigs:
         return
-    reader = con.sql("SELECT article_id, signature FROM minhashes").to_arrow_reader(4096)
-    parts = []
-    for batch in reader:
-        ids, sigs = batch.column(0).to_pylist(), batch.column(1).to_pylist()
-        parts.append(_band_table([(i, band_keys(s)) for i, s in zip(ids, sigs, strict=True)]))
-    for t in parts:
-        con.register("_bands", t)
-        con.execute("INSERT INTO minhash_bands SELECT * FROM _bands")
-        con.unregister("_bands")
-
-
-def _band_table(items: Sequence[tuple[str, list[int]]]) -> pa.Table:
-    return pa.table(
-        {
-            "article_id": pa.array([a for a, keys in items for _ in keys], type=pa.string()),
-            "band": pa.array([b for _a, keys in items for b in range(len(keys))], pa.int16()),
-            "key": pa.array([k for _a, keys in items for k in keys], type=pa.int64()),
-        }
-    )
-
-
-def band_rows(article_id: str, keys: list[int]) -> list[dict[str, object]]:
-    return [{"article_id": article_id, "band": b, "key": k} for b, k in enumerate(keys)]
+    rows = [
+        row
+        for aid, sig in con.execute("SELECT article_id, signature FROM minhashes").fetchall()
+        for row in band_rows(aid, band_keys(sig))
+    ]
+    insert_rows(con, "minhash_bands", rows)
 
 
 class Deduper:
@@ -149,7 +138,7 @@ class Deduper:
         bands: dict[tuple[int, int], list[int]] = {}
         out: list[Match | None] = []
         for i, c in enumerate(batch):
-            match = self._match(i, c, stored, ids, urls, hashes, bands, batch, out)
+            match = self._match(i, c, stored, ids, urls, hashes, bands, batch)
             out.append(match)
             if match is None:
                 ids.add(c.article_id)
@@ -160,7 +149,7 @@ class Deduper:
                     bands.setdefault((b, k), []).append(i)
         return out
 
-    def _match(self, i, c, stored, ids, urls, hashes, bands, batch, out) -> Match | None:
+    def _match(self, i, c, stored, ids, urls, hashes, bands, batch) -> Match | None:
         s_ids, s_urls, s_hashes, s_near = stored
         if i in s_ids or c.article_id in ids:
             return Match(c.article_id, "same_id", 1.0)
