@@ -128,12 +128,14 @@ def export(
     from .schema import ALL_TABLES
 
     con = _open(db)
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = [t for t in ALL_TABLES if t in present]  # an older corpus lacks newer tables
     os.makedirs(parquet, exist_ok=True)
-    for table in ALL_TABLES:
+    for table in tables:
         target = str(Path(parquet) / f"{table}.parquet").replace("'", "''")
         con.execute(f"COPY {table} TO '{target}' (FORMAT PARQUET)")
     con.close()
-    _err().print(f"wrote {len(ALL_TABLES)} tables to {parquet}")
+    _err().print(f"wrote {len(tables)} tables to {parquet}")
 
 
 @app.command("claims")
