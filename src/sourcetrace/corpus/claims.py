@@ -423,7 +423,7 @@ def _cell_group(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray,
 def _block_pairs(
     qpos: np.ndarray, mpos: np.ndarray, sims: np.ndarray, low: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(i, j, sim), i < j, at sim >= low: at most K_NEIGHBOURS per query row."""
+    """(query, member, sim) positions at sim >= low: at most K_NEIGHBOURS per query row."""
     sims[np.equal.outer(qpos, mpos)] = -1.0  # a claim is not its own neighbour
     r, c = np.nonzero(sims >= low)
     crowded = np.bincount(r, minlength=len(qpos)) > K_NEIGHBOURS
@@ -433,8 +433,7 @@ def _block_pairs(
         top = np.argpartition(sims[rows], -K_NEIGHBOURS, axis=1)[:, -K_NEIGHBOURS:]
         r = np.concatenate([r[keep], np.repeat(rows, K_NEIGHBOURS)])
         c = np.concatenate([c[keep], top.ravel()])
-    i, j = qpos[r], mpos[c]
-    return np.minimum(i, j), np.maximum(i, j), sims[r, c].astype(np.float64)
+    return qpos[r], mpos[c], sims[r, c].astype(np.float64)
 
 
 def candidate_pairs(
@@ -470,8 +469,8 @@ def _vector_batches(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(row ids, float32 vectors) in CHUNK-sized pieces, in the table's stored order.
 
-    A plain scan keeps DuckDB's insertion order, so the index is built the same way on
-    every run; a join or a sort would reorder the rows or hold every vector at once.
+    A plain scan keeps DuckDB's insertion order, so the cells are the same on every run;
+    a join or a sort would reorder the rows or hold every vector at once.
     """
     reader = con.sql(
         "SELECT rowid, vector FROM claim_vectors WHERE model = $model",
@@ -538,9 +537,9 @@ def cluster_claims(
 ) -> None:
     """Fill ``claim_links`` and ``claims.cluster_id`` (clusters rows come from provenance).
 
-    Memory stays near one cell's worth: the vectors stream from DuckDB to a scratch
-    file; besides, a few integers per claim and the candidate pairs are held. Claims
-    are numbered by their vector's row id.
+    The vectors stream from DuckDB to a scratch file and are read back a cell at a time;
+    besides, a few integers per claim and the candidate pairs are held. Claims are
+    numbered by their vector's row id.
     """
     embed_new(con, enc)
     con.execute(
