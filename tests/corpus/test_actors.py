@@ -129,3 +129,34 @@ def test_given_names_spaced_or_joined_are_one_person():
     link_actors(con)
     assert _actor(con, "a", "Abdulkarim al-Nuri") == _actor(con, "b", "Abdul Karim Nuri")
     assert _actor(con, "c", "Samira Nuri") != _actor(con, "a", "Abdulkarim al-Nuri")
+
+
+def test_repeated_descriptions_are_one_node_with_per_article_counts():
+    rows = [(art, "Vera Malik", "person", ["Malik"]) for art in ("a", "b", "c")]
+    rows += [("d", "Malik", "person", []), ("e", "Malik", "person", [])]
+    con = _corpus(rows)
+    link_actors(con)
+    ids = {_actor(con, art, name) for art, name, *_ in rows}
+    assert len(ids) == 1
+    (aid,) = ids
+    assert con.execute("SELECT n_articles FROM actors WHERE id = ?", [aid]).fetchone()[0] == 5
+    aliases = dict(con.execute(
+        "SELECT alias, n_articles FROM actor_aliases WHERE actor_id = ?", [aid]).fetchall())
+    assert aliases == {"Vera Malik": 3, "Malik": 5}
+    same = con.execute(
+        "SELECT article_id FROM actor_evidence WHERE kind = 'same_name' ORDER BY article_id"
+    ).fetchall()
+    assert [r[0] for r in same] == ["b", "c"]  # each article repeating the first's name
+    within = con.execute(
+        "SELECT article_id FROM actor_evidence WHERE kind = 'same_article' ORDER BY article_id"
+    ).fetchall()
+    assert [r[0] for r in within] == ["a", "b", "c"]
+
+
+def test_bare_surnames_in_different_articles_stay_apart_without_evidence():
+    con = _corpus(
+        [("a", "Karim Haddad", "person", []), ("b", "Samir Haddad", "person", []),
+         ("c", "Haddad", "person", []), ("d", "Haddad", "person", [])],
+    )
+    link_actors(con)
+    assert len({_actor(con, art, "Haddad") for art in ("c", "d")}) == 2

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +64,10 @@ logger = logging.getLogger(__name__)
 # Largest block of keys compared pairwise by near spelling; bigger blocks (very common
 # prefixes) are skipped rather than making the cost quadratic.
 MAX_FUZZY_BLOCK = 150
+# Article actors read per fetch, and articles per range when reading texts for evidence.
+NODE_CHUNK = 10_000
+ARTICLE_CHUNK = 2_000
+SAME_NAME = "same name after folding case, diacritics and transliteration"
 _PERSON = "person"
 # Types that name the same kind of thing across articles ("Iraq" the government and
 # "Iraq" the organisation are one actor; a person never is an organisation).
@@ -144,13 +148,17 @@ def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
 
 @dataclass(slots=True)
 class _Node:
-    article_id: str
-    local_id: str
+    """One distinct actor description: every article actor with the same name, type,
+    surfaces and speaking role is one node (the same names recur across articles, so a
+    corpus holds far fewer nodes than article actors)."""
+
+    article_id: str  # where the description is first seen
     name: str
     type: str
     surfaces: list[str]
-    n_mentions: int
+    n_mentions: int  # summed over the article actors it stands for
     speaks: bool  # the source of some attribution in its article
+    count: int = 1  # article actors it stands for
 
 
 class _Linker:
@@ -272,28 +280,94 @@ def _cross_keys(node: _Node) -> list[tuple[str, str]]:
 
 
 def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
-    cur = con.execute(
+    """The distinct actor descriptions, in order of first appearance; the temp table
+    ``_actor_node`` maps each article actor to its node (it stays in DuckDB, so memory
+    follows the number of distinct names, not the size of the corpus).
+
+    A description with no cross-article key (a bare surname such as "Haddad") stays one
+    node per article: two articles' "Haddad" may be different people."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _actor_node "
+        "(article_id VARCHAR, local_id VARCHAR, node INTEGER, ord BIGINT)"
+    )
+    # A second cursor reads while this connection writes the mapping.
+    cur = con.cursor().execute(
         "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, "
         "coalesce(json_array_length(aa.mentions), 0), EXISTS (SELECT 1 FROM attributions t "
         "WHERE t.article_id = aa.article_id AND t.source_actor = aa.local_id) "
         "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
         "ORDER BY a.seq, aa.local_id"
     )
-    # One node per article actor: the same names recur across articles, so each
-    # distinct string is kept once.
-    strings: dict[str, str] = {}
-    nodes = []
-    while rows := cur.fetchmany(10_000):
+    nodes: list[_Node] = []
+    index: dict[tuple, int] = {}
+    ord_ = 0
+    while rows := cur.fetchmany(NODE_CHUNK):
+        mapping: dict[str, list] = {"article_id": [], "local_id": [], "node": [], "ord": []}
         for aid, lid, name, type_, aliases, n_mentions, speaks in rows:
-            name = strings.setdefault(name, name)
-            surfaces = [name, *[strings.setdefault(x, x) for x in json.loads(aliases or "[]")
-                                if x != name]]
+            surfaces = [name, *[x for x in json.loads(aliases or "[]") if x != name]]
             if type_ != _PERSON and _titled_person(name):
                 type_ = _PERSON
-            nodes.append(_Node(strings.setdefault(aid, aid), strings.setdefault(lid, lid), name,
-                               strings.setdefault(type_ or "", type_ or ""), surfaces,
-                               int(n_mentions), bool(speaks)))
+            node = _Node(aid, name, type_ or "", surfaces, int(n_mentions), bool(speaks))
+            key: tuple = (name, node.type, tuple(surfaces), node.speaks)
+            if not _cross_keys(node):
+                key += (aid, lid)
+            i = index.get(key)
+            if i is None:
+                i = index[key] = len(nodes)
+                nodes.append(node)
+            else:
+                nodes[i].count += 1
+                nodes[i].n_mentions += node.n_mentions
+            for col, v in (("article_id", aid), ("local_id", lid), ("node", i), ("ord", ord_)):
+                mapping[col].append(v)
+            ord_ += 1
+        con.register("_an", pa.table(mapping))
+        con.execute("INSERT INTO _actor_node SELECT * FROM _an")
+        con.unregister("_an")
     return nodes
+
+
+def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Evidence inside each article (the article grouped these names itself), into the
+    temp table ``_within``: read one range of articles at a time, since whether a name
+    was defined in the article ("MKO" in parentheses) needs the article's text."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _within (ord BIGINT, article_id VARCHAR, "
+        "local_id VARCHAR, alias VARCHAR, other VARCHAR, kind VARCHAR)"
+    )
+    lo, hi = con.execute("SELECT min(seq), max(seq) FROM articles").fetchall()[0]
+    if lo is None:
+        return
+    reader = con.cursor()
+    ord_ = 0
+    for first in range(lo, hi + 1, ARTICLE_CHUNK):
+        rows = reader.execute(
+            "SELECT a.id, a.text, aa.local_id, aa.name, aa.aliases "
+            "FROM articles a JOIN article_actors aa ON aa.article_id = a.id "
+            "WHERE a.seq >= ? AND a.seq < ? AND json_array_length(aa.aliases) > 0 "
+            "ORDER BY a.seq, aa.local_id",
+            [first, first + ARTICLE_CHUNK],
+        ).fetchall()
+        out: dict[str, list] = {c: [] for c in
+                                ("ord", "article_id", "local_id", "alias", "other", "kind")}
+        defined: dict[str, set[str]] = {}
+        for aid, text, lid, name, aliases in rows:
+            if aid not in defined:
+                found = set()
+                for (fs, fe), (as_, ae) in find_defined_aliases(text or ""):
+                    found.add(key_of(text[fs:fe]))
+                    found.add(key_of(text[as_:ae]))
+                defined = {aid: found}  # rows come article by article
+            for s in [x for x in json.loads(aliases or "[]") if x != name]:
+                kind = "defined_in_article" if key_of(s) in defined[aid] else "same_article"
+                for col, v in (("ord", ord_), ("article_id", aid), ("local_id", lid),
+                               ("alias", s), ("other", name), ("kind", kind)):
+                    out[col].append(v)
+                ord_ += 1
+        if out["ord"]:
+            con.register("_wi", pa.table(out))
+            con.execute("INSERT INTO _within SELECT * FROM _wi")
+            con.unregister("_wi")
 
 
 def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None) -> None:
@@ -302,28 +376,8 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
     nodes = _load_nodes(con)
     if not nodes:
         return
+    _within_evidence(con)
     link = _Linker(nodes, rules)
-    texts: dict[str, str] = {}
-
-    def defined_in(article_id: str) -> set[str]:
-        if article_id not in texts:
-            row = con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-            text = row[0] if row else ""
-            found = set()
-            for (fs, fe), (as_, ae) in find_defined_aliases(text):
-                found.add(key_of(text[fs:fe]))
-                found.add(key_of(text[as_:ae]))
-            texts[article_id] = json.dumps(sorted(found))
-        return set(json.loads(texts[article_id]))
-
-    # Evidence inside each article: the article grouped these names itself.
-    within: list[tuple[int, str, str, str, str]] = []
-    for i, node in enumerate(nodes):
-        if len(node.surfaces) > 1:
-            defined = defined_in(node.article_id)
-            for s in node.surfaces[1:]:
-                kind = "defined_in_article" if key_of(s) in defined else "same_article"
-                within.append((i, s, node.name, kind, "grouped by the article's own analysis"))
 
     # 1-2. alias tables (user entries win; the combined table includes them).
     by_entry: dict[str, int] = {}
@@ -353,8 +407,7 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
             key_surface.setdefault(k, s)
             if first != i:
                 link.union(
-                    first, i, "same_name", s, key_surface[k], node.article_id,
-                    "same name after folding case, diacritics and transliteration",
+                    first, i, "same_name", s, key_surface[k], node.article_id, SAME_NAME,
                 )
     # 4. near spellings, blocked by the first and last three letters of the key.
     blocks: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -414,19 +467,24 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
                 "the only person in the corpus with this surname",
             )
 
-    _write(con, nodes, link, within, rules)
+    _write(con, nodes, link, rules)
 
 
-def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
+def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
+           rules: AliasRules) -> None:
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(len(nodes)):
         comps[link.find(i)].append(i)
     actor_id: dict[int, str] = {}
-    actor_rows, alias_rows = [], []
+    actor_rows = []
     for n, (root, members) in enumerate(sorted(comps.items()), 1):
         aid = f"c{n}"
         actor_id[root] = aid
-        names = Counter(nodes[i].name for i in members)
+        names: Counter[str] = Counter()
+        types: Counter[str] = Counter()
+        for i in members:  # weighted by the article actors each node stands for
+            names[nodes[i].name] += nodes[i].count
+            types[nodes[i].type] += nodes[i].count
         entry = None
         for i in members:
             entry = rules.table.lookup(nodes[i].name, fuzzy=False)
@@ -439,50 +497,58 @@ def _write(con, nodes, link: _Linker, within, rules: AliasRules) -> None:
             name = entry.name
         else:
             name = max(names, key=lambda x: (names[x], len(x), x))
-        types = Counter(nodes[i].type for i in members)
-        alias_articles: dict[str, set[str]] = defaultdict(set)
-        for i in members:
-            for s in nodes[i].surfaces:
-                alias_articles[s].add(nodes[i].article_id)
         actor_rows.append(
             {
                 "id": aid,
                 "name": name,
                 "type": types.most_common(1)[0][0],
-                "n_articles": len({nodes[i].article_id for i in members}),
+                "n_articles": 0,  # counted below, in DuckDB
                 "n_mentions": sum(nodes[i].n_mentions for i in members),
             }
         )
-        for alias, arts in sorted(alias_articles.items()):
-            alias_rows.append({"actor_id": aid, "alias": alias, "n_articles": len(arts)})
-    def evidence_rows() -> Iterator[dict[str, str | None]]:
-        for i, alias, other, kind, detail in within:
-            yield {"actor_id": actor_id[link.find(i)], "alias": alias, "other": other,
-                   "article_id": nodes[i].article_id, "kind": kind, "detail": detail}
-        for root, alias, other, article, kind, detail in link.evidence:
-            yield {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
-                   "article_id": article, "kind": kind, "detail": detail}
-
     insert_rows(con, "actors", actor_rows)
-    insert_rows(con, "actor_aliases", alias_rows)
-    chunk: list[dict[str, str | None]] = []
-    for row in evidence_rows():  # one merge per article actor at most: written in chunks
-        chunk.append(row)
-        if len(chunk) >= 50_000:
-            insert_rows(con, "actor_evidence", chunk)
-            chunk.clear()
-    insert_rows(con, "actor_evidence", chunk)
-    mapping = pa.table(
-        {
-            "article_id": [nd.article_id for nd in nodes],
-            "local_id": [nd.local_id for nd in nodes],
-            "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
-        }
-    )
-    con.register("_am", mapping)
+    con.register("_na", pa.table({
+        "node": list(range(len(nodes))),
+        "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
+    }))
     con.execute(
-        "UPDATE article_actors SET actor_id = _am.actor_id FROM _am "
-        "WHERE article_actors.article_id = _am.article_id "
-        "AND article_actors.local_id = _am.local_id"
+        "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
+        "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
+        "AND article_actors.local_id = m.local_id"
     )
-    con.unregister("_am")
+    con.unregister("_na")
+    con.execute(
+        "UPDATE actors SET n_articles = x.n FROM (SELECT actor_id, count(DISTINCT article_id) "
+        "AS n FROM article_actors GROUP BY actor_id) x WHERE actors.id = x.actor_id"
+    )
+    # Every surface an actor goes by, with the number of articles that use it.
+    con.execute(
+        "INSERT INTO actor_aliases SELECT actor_id, alias, count(DISTINCT article_id) FROM ("
+        "  SELECT actor_id, article_id, name AS alias FROM article_actors"
+        "  UNION ALL SELECT actor_id, article_id, "
+        "  unnest(CAST(coalesce(aliases, '[]') AS VARCHAR[])) FROM article_actors"
+        ") WHERE actor_id IS NOT NULL GROUP BY actor_id, alias "
+        "ORDER BY CAST(substr(actor_id, 2) AS INTEGER), alias"
+    )
+    # Evidence: what each article grouped itself; each further article using a node's
+    # exact description (the same name); then the merges the linker made.
+    con.execute(
+        "INSERT INTO actor_evidence SELECT aa.actor_id, w.alias, w.other, w.article_id, "
+        "w.kind, 'grouped by the article''s own analysis' FROM _within w "
+        "JOIN article_actors aa ON aa.article_id = w.article_id AND aa.local_id = w.local_id "
+        "ORDER BY w.ord"
+    )
+    con.execute(
+        "INSERT INTO actor_evidence SELECT aa.actor_id, aa.name, aa.name, m.article_id, "
+        "'same_name', ? FROM (SELECT *, row_number() OVER (PARTITION BY node ORDER BY ord) "
+        "AS k FROM _actor_node) m JOIN article_actors aa ON aa.article_id = m.article_id "
+        "AND aa.local_id = m.local_id WHERE m.k > 1 ORDER BY m.ord",
+        [SAME_NAME],
+    )
+    insert_rows(con, "actor_evidence", [
+        {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
+         "article_id": article, "kind": kind, "detail": detail}
+        for root, alias, other, article, kind, detail in link.evidence
+    ])
+    con.execute("DROP TABLE _actor_node")
+    con.execute("DROP TABLE _within")
