@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from ..actors import normalise_name
 from .actors import key_of
@@ -120,23 +121,18 @@ def _sccs(nodes: Iterable[str], succ: dict[str, list[str]]) -> list[list[str]]:
 
 
 class _Resolver:
-    """Corpus-wide lookups: article-local actor -> corpus actor -> its name keys."""
+    """Corpus actors -> their names and name keys. Which corpus actor an article's
+    source is comes with each claim (``corpus_actor``, resolved in DuckDB), so nothing
+    here grows with the number of articles."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.actor_of: dict[tuple[str, str], str] = {
-            (a, lid): cid
-            for a, lid, cid in con.execute(
-                "SELECT article_id, local_id, actor_id FROM article_actors"
-            ).fetchall()
-        }
         self.names: dict[str, str] = dict(con.execute("SELECT id, name FROM actors").fetchall())
         self.keys: dict[str, set[str]] = defaultdict(set)
         for cid, alias in con.execute("SELECT actor_id, alias FROM actor_aliases").fetchall():
             self.keys[cid].add(key_of(alias))
 
-    def source_keys(self, article_id: str, src: dict[str, Any]) -> tuple[str | None, set[str]]:
-        local = src.get("actor")
-        cid = self.actor_of.get((article_id, local)) if local else None
+    def source_keys(self, src: dict[str, Any]) -> tuple[str | None, set[str]]:
+        cid = src.get("corpus_actor")
         keys = {key_of(src.get("text") or "")}
         if cid:
             keys |= self.keys.get(cid, set())
@@ -240,7 +236,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                     g.edges.append((me, f"claim:{o.id}", "repeats", via))
                 continue
         if stype in NAMED_TYPES:
-            cid, keys = res.source_keys(c.article_id, src)
+            cid, keys = res.source_keys(src)
             cited = outlet_claims(keys, c, src.get("text") if stype == "news_outlet" else None)
             if cited:
                 for o in cited:
@@ -257,7 +253,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
             None,
         )
         if relay is not None:
-            cid, keys = res.source_keys(c.article_id, relay)
+            cid, keys = res.source_keys(relay)
             short = relay.get("text") if relay.get("type") == "news_outlet" else None
             cited = outlet_claims(keys, c, short)
             if cited:
@@ -317,17 +313,22 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
     reader = con.cursor().sql(
         "SELECT c.cluster_id, c.id, c.article_id, a.outlet, a.published, a.published_ts, "
         "a.seq, c.kind, c.text, c.start_offset, c.relayed_by, "
-        "t.source_text, t.source_type, t.source_actor, t.source_role "
+        "t.source_text, t.source_type, t.source_actor, t.source_role, sa.actor_id "
         "FROM claims c JOIN articles a ON a.id = c.article_id "
         "LEFT JOIN attributions t ON t.article_id = c.article_id AND t.id = c.attribution_id "
+        "LEFT JOIN article_actors sa ON sa.article_id = c.article_id "
+        "AND sa.local_id = t.source_actor "
         "WHERE c.cluster_id IS NOT NULL ORDER BY c.cluster_id"
     ).to_arrow_reader(STREAM_ROWS)
+    lookup = con.cursor()
     key: str | None = None
     claims: list[_Claim] = []
     for batch in reader:
-        for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, relayed,
-             stext, stype, sactor, srole) in zip(*(c.to_pylist() for c in batch.columns),
-                                                 strict=True):
+        rows = list(zip(*(c.to_pylist() for c in batch.columns), strict=True))
+        relays = {r[1]: json.loads(r[10] or "[]") for r in rows}
+        _resolve_relays(lookup, [(r[2], relays[r[1]]) for r in rows])
+        for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, _relayed,
+             stext, stype, sactor, srole, scorpus) in rows:
             if k != key:
                 if claims:
                     yield key, claims  # type: ignore[misc]
@@ -336,13 +337,37 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
             order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", seq, start)
             src = None
             if kind == "attributed" and stype is not None:
-                src = {"text": stext, "type": stype, "actor": sactor, "role": srole}
+                src = {"text": stext, "type": stype, "actor": sactor, "role": srole,
+                       "corpus_actor": scorpus}
             claims.append(
                 _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}",
-                       order, pub, kind, text, src, json.loads(relayed or "[]"))
+                       order, pub, kind, text, src, relays[cid])
             )
     if claims:
         yield key, claims  # type: ignore[misc]
+
+
+def _resolve_relays(
+    con: duckdb.DuckDBPyConnection, claims: list[tuple[str, list[dict[str, Any]]]]
+) -> None:
+    """Set ``corpus_actor`` on each relay of a chunk of claims, in one query."""
+    wanted = {(aid, r["actor"]) for aid, relays in claims for r in relays if r.get("actor")}
+    if not wanted:
+        return
+    arts, locs = zip(*sorted(wanted), strict=True)
+    con.register("_wanted", pa.table({"article_id": list(arts), "local_id": list(locs)}))
+    found = {
+        (a, lid): cid
+        for a, lid, cid in con.execute(
+            "SELECT w.article_id, w.local_id, aa.actor_id FROM _wanted w JOIN article_actors "
+            "aa ON aa.article_id = w.article_id AND aa.local_id = w.local_id"
+        ).fetchall()
+    }
+    con.unregister("_wanted")
+    for aid, relays in claims:
+        for r in relays:
+            if r.get("actor"):
+                r["corpus_actor"] = found.get((aid, r["actor"]))
 
 
 def trace(con: duckdb.DuckDBPyConnection) -> None:
