@@ -310,7 +310,10 @@ def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
 def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_Claim]]]:
     """(cluster id, its claims), one cluster at a time, streamed from a second cursor
     so that memory holds one chunk of rows, not the corpus."""
-    reader = con.cursor().sql(
+    # Sorted into a table first: a sort feeding a streamed result cannot spill to disk,
+    # one writing a table can (and the work copy of the corpus is ours to write).
+    con.execute(
+        "CREATE OR REPLACE TABLE _trace_rows AS "
         "SELECT c.cluster_id, c.id, c.article_id, a.outlet, a.published, a.published_ts, "
         "a.seq, c.kind, c.text, c.start_offset, c.relayed_by, "
         "t.source_text, t.source_type, t.source_actor, t.source_role, sa.actor_id "
@@ -319,7 +322,8 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
         "LEFT JOIN article_actors sa ON sa.article_id = c.article_id "
         "AND sa.local_id = t.source_actor "
         "WHERE c.cluster_id IS NOT NULL ORDER BY c.cluster_id"
-    ).to_arrow_reader(STREAM_ROWS)
+    )
+    reader = con.cursor().sql("SELECT * FROM _trace_rows").to_arrow_reader(STREAM_ROWS)
     lookup = con.cursor()
     key: str | None = None
     claims: list[_Claim] = []
@@ -345,6 +349,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
             )
     if claims:
         yield key, claims  # type: ignore[misc]
+    con.execute("DROP TABLE _trace_rows")
 
 
 def _resolve_relays(
