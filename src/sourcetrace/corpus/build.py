@@ -226,7 +226,7 @@ class CorpusBuilder:
         rows["claims"].extend(claims_mod.claims_from_record(record))
 
 
-BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "512MB")
+BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "128MB")
 
 
 def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:

@@ -344,17 +344,24 @@ class _Scratch:
 
 
 def _centroids(scratch: _Scratch, k: int) -> np.ndarray:
-    """k unit centroids: spherical k-means on an evenly spaced sample of the claims."""
+    """k unit centroids: spherical k-means on an evenly spaced sample of the claims.
+
+    The sample is held in f16 and assigned BLOCK rows at a time, so no (sample x k)
+    matrix is ever built: that matrix grew with the corpus (k does).
+    """
     n = len(scratch)
-    sample = scratch.take(np.linspace(0, n - 1, min(n, KMEANS_SAMPLE, 20 * k)).astype(np.int64))
-    cent = sample[np.linspace(0, len(sample) - 1, k).astype(np.int64)].copy()
+    picks = np.linspace(0, n - 1, min(n, KMEANS_SAMPLE, 20 * k)).astype(np.int64)
+    sample = np.concatenate([scratch.take(picks[i : i + BLOCK]).astype(np.float16)
+                             for i in range(0, len(picks), BLOCK)])
+    cent = sample[np.linspace(0, len(sample) - 1, k).astype(np.int64)].astype(np.float32)
     for _ in range(KMEANS_ITERATIONS):
-        nearest = np.argmax(sample @ cent.T, axis=1)
-        order = np.argsort(nearest, kind="stable")
-        labels, starts = np.unique(nearest[order], return_index=True)
-        sums = np.add.reduceat(sample[order], starts, axis=0)
+        sums = np.zeros_like(cent)
+        for i in range(0, len(sample), BLOCK):
+            part = sample[i : i + BLOCK].astype(np.float32)
+            np.add.at(sums, np.argmax(part @ cent.T, axis=1), part)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        cent[labels] = sums / np.maximum(norms, 1e-12)
+        used = norms[:, 0] > 0  # a centroid nothing chose keeps its place
+        cent[used] = sums[used] / norms[used]
     return cent
 
 
@@ -394,7 +401,11 @@ def _cells(
         con.execute("INSERT INTO _probe SELECT cell, pos, member FROM _p")
         con.unregister("_p")
     del index
-    reader = con.sql("SELECT cell, pos, member FROM _probe ORDER BY cell, pos").to_arrow_reader(
+    # Sorted into a table first: a sort feeding a streamed result cannot spill to disk.
+    con.execute("CREATE OR REPLACE TEMP TABLE _probe_sorted AS "
+                "SELECT cell, pos, member FROM _probe ORDER BY cell, pos")
+    con.execute("DROP TABLE _probe")
+    reader = con.sql("SELECT cell, pos, member FROM _probe_sorted").to_arrow_reader(
         CHUNK * PROBES
     )
     current, parts = -1, []
@@ -411,7 +422,7 @@ def _cells(
             parts.append((pos[lo:hi], member[lo:hi]))
     if parts:
         yield _cell_group(parts)
-    con.execute("DROP TABLE _probe")
+    con.execute("DROP TABLE _probe_sorted")
 
 
 def _cell_group(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
