@@ -1,8 +1,10 @@
 """Actors across articles: one corpus actor for every name it goes by, with evidence.
 
 Each article already grouped its own mentions into actors (``sourcetrace.actors``).
-Here those per-article actors are joined across articles, by union-find, in order of
-the strength of the evidence:
+Article actors with one description (name, type, every surface, whether it speaks) are
+one node, so memory follows the corpus's distinct names rather than its size; a bare
+surname stays one node per article. Nodes are joined by union-find, in order of the
+strength of the evidence:
 
 1. user alias files (``--aliases``): entries force merges, ``forbid`` groups keep names apart;
 2. the alias table (built-in plus user files): surfaces that look up to one entry;
@@ -15,7 +17,8 @@ the strength of the evidence:
 
 Every union is checked first: two persons with one surname but different first names
 (after folding) are never joined, nor names a user ``forbid`` group keeps apart. Each
-accepted union leaves an ``actor_evidence`` row: which article (or file) said so.
+accepted union leaves an ``actor_evidence`` row: which article (or file) said so; each
+further article using a node's exact description leaves a ``same_name`` row.
 
 User alias file (YAML): either the list format of ``sourcetrace.actors`` (force merges),
 or a mapping::
