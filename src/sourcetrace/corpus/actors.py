@@ -172,7 +172,7 @@ class _Linker:
         self.sets = UnionFind(len(nodes))
         self.find = self.sets.find
         # per component: person surname -> first-name keys; forbid tags (group, member)
-        # None where empty: there is one entry per article actor, most have neither.
+        # None where empty: most nodes have neither.
         self.persons: list[dict[str, set[str]] | None] = []
         self.tags: list[set[tuple[int, int]] | None] = []
         forbid_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -353,16 +353,15 @@ def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         out: dict[str, list] = {c: [] for c in
                                 ("ord", "article_id", "local_id", "alias", "other", "kind")}
-        defined: dict[str, set[str]] = {}
+        current, defined = None, set()
         for aid, text, lid, name, aliases in rows:
-            if aid not in defined:
-                found = set()
+            if aid != current:  # rows come article by article
+                current, defined = aid, set()
                 for (fs, fe), (as_, ae) in find_defined_aliases(text or ""):
-                    found.add(key_of(text[fs:fe]))
-                    found.add(key_of(text[as_:ae]))
-                defined = {aid: found}  # rows come article by article
+                    defined.add(key_of(text[fs:fe]))
+                    defined.add(key_of(text[as_:ae]))
             for s in [x for x in json.loads(aliases or "[]") if x != name]:
-                kind = "defined_in_article" if key_of(s) in defined[aid] else "same_article"
+                kind = "defined_in_article" if key_of(s) in defined else "same_article"
                 for col, v in (("ord", ord_), ("article_id", aid), ("local_id", lid),
                                ("alias", s), ("other", name), ("kind", kind)):
                     out[col].append(v)
