@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,17 @@ VERBS = ["will close", "will reopen", "was damaged", "will be sold", "will be re
 WHEN = ["next week", "in June", "by spring", "before the elections", "this year", "on Monday"]
 
 
+RECENT = 5000
+
+
 class Gen:
     def __init__(self, seed: int = 7) -> None:
         self.r = random.Random(seed)
         self.outlets = [f"{p} {k}" for p in PLACES for k in ("Gazette", "Times", "Courier")]
-        self.claims: list[str] = []
+        # The recent claims that repeats are drawn from. Only the last RECENT are used,
+        # so only they are kept: the generator's own memory must not grow with the corpus
+        # whose build is being measured.
+        self.claims: deque[str] = deque(maxlen=RECENT)
         # Invented words, so claims differ as much as real ones do.
         syll = ["ka", "lo", "ver", "mi", "dun", "sa", "tor", "el", "bri", "na", "gos", "ph"]
         self.vocab = sorted({"".join(self.r.choice(syll) for _ in range(self.r.randint(2, 3)))
@@ -72,7 +79,7 @@ class Gen:
     def claim(self) -> str:
         r = self.r
         if self.claims and r.random() < 0.2:  # an earlier claim, relayed or paraphrased
-            words = r.choice(self.claims[-5000:]).split()
+            words = r.choice(self.claims).split()
             if r.random() < 0.5:
                 del words[r.randrange(1, len(words))]
             return " ".join(words)
