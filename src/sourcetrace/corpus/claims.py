@@ -65,6 +65,8 @@ KMEANS_SAMPLE = 40_000
 KMEANS_ITERATIONS = 2
 # Rows per side of one similarity product: bounds memory inside a crowded cell.
 BLOCK = 2048
+# Candidate pairs found before the ones held so far are made unique again.
+PAIR_BUFFER = 1 << 20
 # Scratch-file bytes that may be mapped before the mapping is released. A scattered row
 # read maps more than the row: the kernel maps FAULT_AROUND bytes around a fault, and
 # more where the page cache holds large folios. Measured on the 100k benchmark corpus,
@@ -450,8 +452,26 @@ def _block_pairs(
 def candidate_pairs(
     con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row-id pairs (a < b) and cosines >= low, each claim against its cells' members."""
-    parts = []
+    """Row-id pairs (a < b) and cosines >= low, each claim against its cells' members.
+
+    A pair is found from both ends and from several cells: the pairs found so far are
+    made unique whenever PAIR_BUFFER more have come, so only the distinct ones are held.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    found = (empty, empty, np.zeros(0, dtype=np.float64))
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    buffered = 0
+
+    def merge() -> None:
+        nonlocal found, buffered
+        if parts:
+            i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
+            a, b = scratch.rows[i], scratch.rows[j]
+            found = _unique(np.r_[found[0], np.minimum(a, b)], np.r_[found[1], np.maximum(a, b)],
+                            np.r_[found[2], sim])
+            parts.clear()
+        buffered = 0
+
     for members, queries in _cells(con, scratch):
         for ms in range(0, len(members), BLOCK):
             mpos = members[ms : ms + BLOCK]
@@ -459,12 +479,11 @@ def candidate_pairs(
             for qs in range(0, len(queries), BLOCK):
                 qpos = queries[qs : qs + BLOCK]
                 parts.append(_block_pairs(qpos, mpos, scratch.take(qpos) @ vm.T, low))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float64)
-    i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
-    a, b = scratch.rows[i], scratch.rows[j]
-    return _unique(np.minimum(a, b), np.maximum(a, b), sim)
+                buffered += len(parts[-1][0])
+                if buffered >= PAIR_BUFFER:
+                    merge()
+    merge()
+    return found
 
 
 def _unique(
@@ -486,7 +505,7 @@ def _vector_batches(
     reader = con.sql(
         "SELECT rowid, vector FROM claim_vectors WHERE model = $model",
         params={"model": model},
-    ).to_arrow_reader(CHUNK)
+    ).to_arrow_reader(BLOCK)
     for batch in reader:
         if batch.num_rows == 0:
             continue
