@@ -132,6 +132,22 @@ def test_cells_find_the_pairs_exact_search_finds(monkeypatch):
     assert np.abs(sim - true).max() < 0.01  # cosines from the f16 scratch copy
 
 
+def test_pair_merges_do_not_change_the_pairs(monkeypatch):
+    monkeypatch.setattr(claims_mod, "EXACT_MAX", 50)
+    monkeypatch.setattr(claims_mod, "CELL", 40)
+    vecs = _topics(60, 5, 0.35, seed=5)
+
+    def pairs() -> set[tuple[int, int]]:
+        with claims_mod._Scratch(_batches(vecs)) as scratch:
+            a, b, _sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+        assert len(set(zip(a.tolist(), b.tolist(), strict=True))) == len(a)  # unique
+        return set(zip(a.tolist(), b.tolist(), strict=True))
+
+    whole = pairs()
+    monkeypatch.setattr(claims_mod, "PAIR_BUFFER", 50)  # merged many times
+    assert pairs() == whole and len(whole) > 200
+
+
 def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
     monkeypatch.setattr(claims_mod, "K_NEIGHBOURS", 4)
     vecs = _topics(1, 30, 0.05, seed=2)  # 30 near-copies of one claim: 435 pairs
