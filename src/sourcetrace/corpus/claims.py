@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-import mmap
+import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -67,13 +67,6 @@ KMEANS_ITERATIONS = 2
 BLOCK = 2048
 # Candidate pairs found before the ones held so far are made unique again.
 PAIR_BUFFER = 1 << 20
-# Scratch-file bytes that may be mapped before the mapping is released. A scattered row
-# read maps more than the row: the kernel maps FAULT_AROUND bytes around a fault, and
-# more where the page cache holds large folios. Measured on the 100k benchmark corpus,
-# file-backed RSS of the cell pass peaked at 455 MB with 32 MB here, 138 MB with 4 MB,
-# in the same time (1 MB: 100 MB, 25% slower).
-RELEASE_BYTES = 4 * 2**20
-FAULT_AROUND = 64 * 2**10
 _WORD_RE = re.compile(r"\w+")
 _STOP_TEXT = """a an the and or but of in on at to for from by with as into onto over under about
     after before than then that this these those there here it its they them their he
@@ -288,11 +281,12 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
 
 
 class _Scratch:
-    """The claim vectors (f16) in an unnamed temp file, read back through a mapping.
+    """The claim vectors (f16) in an unnamed temp file, read back with pread.
 
-    The mapping is released whenever up to RELEASE_BYTES of it may be mapped, so the
-    vectors never pile up in this process however many claims there are. ``rows`` maps
-    a position to the vector's row id in ``claim_vectors``.
+    Reads go through the kernel's page cache and are copied out, so the file's pages are
+    never part of this process: a mapping counted them (the large page-cache folios
+    behind scattered row reads) and grew with the corpus. ``rows`` maps a position to
+    the vector's row id in ``claim_vectors``.
     """
 
     def __init__(self, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -305,32 +299,25 @@ class _Scratch:
         self._file.flush()
         self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         self.dim = dim
-        self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if rows else None
-        self._vectors = (
-            np.frombuffer(self._map, dtype=np.float16).reshape(len(self.rows), dim)
-            if self._map is not None
-            else np.zeros((0, 0), dtype=np.float16)
-        )
-        self._mapped = 0  # bytes of the file that may be mapped now (an upper bound)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def take(self, positions: np.ndarray) -> np.ndarray:
-        """float32 vectors at the given positions (read in pieces that may each map at
-        most RELEASE_BYTES / 2, releasing the mapping between them as needed)."""
-        step = max(1, RELEASE_BYTES // 2 // FAULT_AROUND)
-        if len(positions) > step:
-            return np.concatenate([self.take(positions[i : i + step])
-                                   for i in range(0, len(positions), step)])
-        out = self._vectors[positions].astype(np.float32)
-        if len(positions):
-            spread = (int(positions.max()) - int(positions.min()) + 1) * self.dim * 2
-            self._mapped += min(len(positions) * FAULT_AROUND, spread + FAULT_AROUND)
-        if self._mapped >= RELEASE_BYTES // 2 and hasattr(mmap, "MADV_DONTNEED") and self._map:
-            self._map.madvise(mmap.MADV_DONTNEED)
-            self._mapped = 0
-        return out
+        """float32 vectors at the given positions (one read per run of consecutive ones)."""
+        row = self.dim * 2
+        order = np.argsort(positions, kind="stable")
+        wanted = positions[order]
+        buf = np.empty((len(positions), row), dtype=np.uint8)
+        cuts = np.flatnonzero(np.diff(wanted) != 1) + 1
+        for lo, hi in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(wanted)].tolist(),
+                          strict=True):
+            if hi > lo and os.preadv(self._file.fileno(), [buf[lo:hi]],
+                                     int(wanted[lo]) * row) != (hi - lo) * row:
+                raise OSError("short read from the claim scratch file")
+        out = np.empty_like(buf)
+        out[order] = buf
+        return out.view(np.float16).reshape(len(positions), self.dim).astype(np.float32)
 
     def __enter__(self) -> _Scratch:
         return self
@@ -339,9 +326,6 @@ class _Scratch:
         self.close()
 
     def close(self) -> None:
-        self._vectors = np.zeros((0, 0), dtype=np.float16)  # drop the buffer export first
-        if self._map is not None:
-            self._map.close()
         self._file.close()
 
 
