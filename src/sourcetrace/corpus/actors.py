@@ -305,7 +305,7 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
     index: dict[tuple, int] = {}
     ord_ = 0
     while rows := cur.fetchmany(NODE_CHUNK):
-        mapping: dict[str, list] = {"article_id": [], "local_id": [], "node": [], "ord": []}
+        mapping = []
         for aid, lid, name, type_, aliases, n_mentions, speaks in rows:
             surfaces = [name, *[x for x in json.loads(aliases or "[]") if x != name]]
             if type_ != _PERSON and _titled_person(name):
@@ -321,12 +321,9 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
             else:
                 nodes[i].count += 1
                 nodes[i].n_mentions += node.n_mentions
-            for col, v in (("article_id", aid), ("local_id", lid), ("node", i), ("ord", ord_)):
-                mapping[col].append(v)
+            mapping.append({"article_id": aid, "local_id": lid, "node": i, "ord": ord_})
             ord_ += 1
-        con.register("_an", pa.table(mapping))
-        con.execute("INSERT INTO _actor_node SELECT * FROM _an")
-        con.unregister("_an")
+        insert_rows(con, "_actor_node", mapping)
     return nodes
 
 
@@ -351,8 +348,7 @@ def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
             "ORDER BY a.seq, aa.local_id",
             [first, first + ARTICLE_CHUNK],
         ).fetchall()
-        out: dict[str, list] = {c: [] for c in
-                                ("ord", "article_id", "local_id", "alias", "other", "kind")}
+        out = []
         current, defined = None, set()
         for aid, text, lid, name, aliases in rows:
             if aid != current:  # rows come article by article
@@ -362,14 +358,10 @@ def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
                     defined.add(key_of(text[as_:ae]))
             for s in [x for x in json.loads(aliases or "[]") if x != name]:
                 kind = "defined_in_article" if key_of(s) in defined else "same_article"
-                for col, v in (("ord", ord_), ("article_id", aid), ("local_id", lid),
-                               ("alias", s), ("other", name), ("kind", kind)):
-                    out[col].append(v)
+                out.append({"ord": ord_, "article_id": aid, "local_id": lid, "alias": s,
+                            "other": name, "kind": kind})
                 ord_ += 1
-        if out["ord"]:
-            con.register("_wi", pa.table(out))
-            con.execute("INSERT INTO _within SELECT * FROM _wi")
-            con.unregister("_wi")
+        insert_rows(con, "_within", out)
 
 
 def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None) -> None:
