@@ -95,6 +95,31 @@ def test_cell_path_links_and_is_the_same_on_every_build(tmp_path, monkeypatch):
     assert runs[0] == runs[1]
 
 
+def test_clusters_given_in_slices_match_one_update(tmp_path, monkeypatch):
+    recs = []
+    for a in range(12):
+        sents = [f"The ferry number {a} left port {k} hours late on a stormy day" for k in (1, 2)]
+        if a % 4 == 3:  # a repeat of article 0's first claim
+            sents[0] = recs[0]["attributions"][0]["content"]["text"]
+        recs.append(_record(f"a{a}", ". ".join(sents) + ".", sents, f"Outlet {a % 5}"))
+
+    def run(name: str) -> tuple[list, list]:
+        db = str(tmp_path / f"{name}.duckdb")
+        build(db, records=recs, embedder=HashingEmbedder())
+        con = connect(db)
+        out = (con.execute("SELECT id, cluster_id FROM claims ORDER BY id").fetchall(),
+               con.execute("SELECT * FROM claim_links ORDER BY ALL").fetchall())
+        con.close()
+        return out
+
+    whole = run("whole")
+    monkeypatch.setattr(claims_mod, "UPDATE_CHUNK", 5)  # 24 claims: five slices
+    sliced = run("sliced")
+    assert sliced == whole
+    assert all(k is not None for _id, k in sliced[0])
+    assert len({k for _id, k in sliced[0]}) < len(sliced[0])  # the repeats were linked
+
+
 def _batches(vecs: np.ndarray, size: int = 100):
     for s in range(0, len(vecs), size):
         yield np.arange(s, min(len(vecs), s + size), dtype=np.int64) + 1000, vecs[s : s + size]

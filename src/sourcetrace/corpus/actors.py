@@ -293,14 +293,18 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
         "CREATE OR REPLACE TEMP TABLE _actor_node "
         "(article_id VARCHAR, local_id VARCHAR, node INTEGER, ord BIGINT)"
     )
-    # A second cursor reads while this connection writes the mapping.
-    cur = con.cursor().execute(
+    # Sorted into a table first: a sort feeding a streamed result cannot spill to disk.
+    # A plain table, since a second cursor (another connection) reads it while this one
+    # writes the mapping.
+    con.execute(
+        "CREATE OR REPLACE TABLE _actor_rows AS "
         "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, "
         "coalesce(json_array_length(aa.mentions), 0), EXISTS (SELECT 1 FROM attributions t "
         "WHERE t.article_id = aa.article_id AND t.source_actor = aa.local_id) "
         "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
         "ORDER BY a.seq, aa.local_id"
     )
+    cur = con.cursor().execute("SELECT * FROM _actor_rows")
     nodes: list[_Node] = []
     index: dict[tuple, int] = {}
     ord_ = 0
@@ -324,6 +328,8 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
             mapping.append({"article_id": aid, "local_id": lid, "node": i, "ord": ord_})
             ord_ += 1
         insert_rows(con, "_actor_node", mapping)
+    cur.close()
+    con.execute("DROP TABLE _actor_rows")
     return nodes
 
 

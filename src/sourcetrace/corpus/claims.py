@@ -67,6 +67,7 @@ KMEANS_ITERATIONS = 2
 BLOCK = 2048
 # Candidate pairs found before the ones held so far are made unique again.
 PAIR_BUFFER = 1 << 20
+UPDATE_CHUNK = 50_000  # claims given their cluster per transaction
 _WORD_RE = re.compile(r"\w+")
 _STOP_TEXT = """a an the and or but of in on at to for from by with as into onto over under about
     after before than then that this these those there here it its they them their he
@@ -508,11 +509,21 @@ def _keep(
     if not len(a):
         return []
     con.register("_cand", pa.table({"a": a, "b": b, "sim": sim}))
-    reader = con.sql(
-        "SELECT l.a, l.b, l.sim, ca.text AS ta, cb.text AS tb FROM _cand l "
-        "JOIN _claim_rows ra ON ra.n = l.a JOIN claims ca ON ca.id = ra.id "
-        "JOIN _claim_rows rb ON rb.n = l.b JOIN claims cb ON cb.id = rb.id"
-    ).to_arrow_reader(CHUNK)
+    # Joined into a table first, one join per statement: joins feeding a streamed
+    # result cannot spill to disk, and several in one statement outgrow a small bound.
+    for sql in (
+        "SELECT l.*, r.id AS ida FROM _cand l JOIN _claim_rows r ON r.n = l.a",
+        "SELECT l.*, r.id AS idb FROM _cand_text l JOIN _claim_rows r ON r.n = l.b",
+        "SELECT l.a, l.b, l.sim, l.idb, c.text AS ta FROM _cand_text l "
+        "JOIN claims c ON c.id = l.ida",
+        "SELECT l.a, l.b, l.sim, l.ta, c.text AS tb FROM _cand_text l "
+        "JOIN claims c ON c.id = l.idb",
+    ):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _cand_next AS {sql}")
+        con.execute("DROP TABLE IF EXISTS _cand_text")
+        con.execute("ALTER TABLE _cand_next RENAME TO _cand_text")
+    con.unregister("_cand")
+    reader = con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK)
     out = []
     for batch in reader:
         for i, j, s, ta, tb in zip(*(c.to_pylist() for c in batch.columns), strict=True):
@@ -523,7 +534,7 @@ def _keep(
                 or (s >= LEXICAL_COSINE and lexical_support(ta, tb))
             ):
                 out.append((i, j, s))
-    con.unregister("_cand")
+    con.execute("DROP TABLE _cand_text")
     return sorted(out)
 
 
@@ -587,12 +598,16 @@ def cluster_claims(
     links = _keep(con, cand, speakers, threshold)
     by_order = rowids[np.argsort(order[rowids], kind="stable")]
     label = cluster_numbers(size, links, by_order)
-    con.register("_cl", pa.table({"n": by_order, "k": label}))
-    con.execute(
-        "UPDATE claims SET cluster_id = 'k' || _cl.k::VARCHAR FROM _cl "
-        "JOIN _claim_rows r ON r.n = _cl.n WHERE claims.id = r.id"
-    )
-    con.unregister("_cl")
+    # In slices, each its own transaction: an update's undo data stays in memory until
+    # it commits, and one over every claim does not fit a small memory bound.
+    for lo in range(0, len(by_order), UPDATE_CHUNK):
+        con.register("_cl", pa.table({"n": by_order[lo : lo + UPDATE_CHUNK],
+                                      "k": label[lo : lo + UPDATE_CHUNK]}))
+        con.execute(
+            "UPDATE claims SET cluster_id = 'k' || _cl.k::VARCHAR FROM _cl "
+            "JOIN _claim_rows r ON r.n = _cl.n WHERE claims.id = r.id"
+        )
+        con.unregister("_cl")
     if links:
         con.register(
             "_ln",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
@@ -64,6 +66,18 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) ->
     con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
     con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
     con.unregister("_rows")
+
+
+@contextmanager
+def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block's queries on one DuckDB thread: a sort of wide rows on two threads
+    needs more than a small memory bound even when it spills."""
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
 
 def _short(exc: BaseException) -> str:
