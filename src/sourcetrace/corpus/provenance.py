@@ -330,7 +330,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
     )
     con.execute("DROP TABLE _trace_src")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _trace_src AS "
+        "CREATE OR REPLACE TEMP TABLE _trace_joined AS "
         "SELECT s.cluster_id, s.id, s.article_id, a.outlet, a.published, a.published_ts, "
         "a.seq, s.kind, s.text, s.start_offset, s.relayed_by, s.source_text, "
         "s.source_type, s.source_actor, s.source_role, s.actor_id "
@@ -340,9 +340,10 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
     # A plain table (the work copy is ours to write): the reader is another connection.
     with one_thread(con):
         con.execute(
-            "CREATE OR REPLACE TABLE _trace_rows AS SELECT * FROM _trace_src ORDER BY cluster_id"
+            "CREATE OR REPLACE TABLE _trace_rows AS "
+            "SELECT * FROM _trace_joined ORDER BY cluster_id"
         )
-    con.execute("DROP TABLE _trace_src")
+    con.execute("DROP TABLE _trace_joined")
     reader = con.cursor().sql("SELECT * FROM _trace_rows").to_arrow_reader(STREAM_ROWS)
     lookup = con.cursor()
     key: str | None = None
