@@ -64,6 +64,28 @@ def test_failed_build_leaves_previous_corpus(tmp_path, records):
     assert [p.name for p in tmp_path.iterdir()] == ["c.duckdb"]
 
 
+def test_out_of_memory_names_the_bound_and_leaves_previous_corpus(
+    tmp_path, records, monkeypatch
+):
+    from sourcetrace.corpus import build as build_mod
+
+    db = tmp_path / "c.duckdb"
+    _build(db, records[:1])
+    before = db.read_bytes()
+
+    def short_of_memory(*_a, **_k):
+        raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(build_mod, "derive", short_of_memory)
+    with pytest.raises(CorpusError) as err:
+        _build(db, records)
+    msg = str(err.value)
+    assert "\n" not in msg and "SOURCETRACE_DUCKDB_MEMORY" in msg
+    assert build_mod.BUILD_MEMORY_LIMIT in msg
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["c.duckdb"]
+
+
 def test_foreign_and_corrupt_files_are_refused(tmp_path, records):
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"not a database at all" * 100)
