@@ -25,6 +25,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .db import join_stepwise
+
 if TYPE_CHECKING:
     from .embed import Embedder
 
@@ -509,19 +511,12 @@ def _keep(
     if not len(a):
         return []
     con.register("_cand", pa.table({"a": a, "b": b, "sim": sim}))
-    # Joined into a table first, one join per statement: joins feeding a streamed
-    # result cannot spill to disk, and several in one statement outgrow a small bound.
-    for sql in (
+    join_stepwise(con, "_cand_text", (
         "SELECT l.*, r.id AS ida FROM _cand l JOIN _claim_rows r ON r.n = l.a",
-        "SELECT l.*, r.id AS idb FROM _cand_text l JOIN _claim_rows r ON r.n = l.b",
-        "SELECT l.a, l.b, l.sim, l.idb, c.text AS ta FROM _cand_text l "
-        "JOIN claims c ON c.id = l.ida",
-        "SELECT l.a, l.b, l.sim, l.ta, c.text AS tb FROM _cand_text l "
-        "JOIN claims c ON c.id = l.idb",
-    ):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _cand_next AS {sql}")
-        con.execute("DROP TABLE IF EXISTS _cand_text")
-        con.execute("ALTER TABLE _cand_next RENAME TO _cand_text")
+        "SELECT l.*, r.id AS idb FROM {prev} l JOIN _claim_rows r ON r.n = l.b",
+        "SELECT l.a, l.b, l.sim, l.idb, c.text AS ta FROM {prev} l JOIN claims c ON c.id = l.ida",
+        "SELECT l.a, l.b, l.sim, l.ta, c.text AS tb FROM {prev} l JOIN claims c ON c.id = l.idb",
+    ))
     con.unregister("_cand")
     reader = con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK)
     out = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -66,6 +66,17 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) ->
     con.register("_rows", pa.table({c: [r.get(c) for r in rows] for c in cols}))
     con.execute(f"INSERT INTO {table} SELECT {', '.join(cols)} FROM _rows")
     con.unregister("_rows")
+
+
+def join_stepwise(con: duckdb.DuckDBPyConnection, table: str, selects: Sequence[str]) -> None:
+    """Materialise a chain of joins as the temp table ``table``, one join per statement:
+    a join that writes a table can spill to disk, but several hash joins in one
+    statement (or one feeding a streamed result) outgrow a small memory bound. Each
+    select after the first reads the previous step's rows as ``{prev}``."""
+    for sql in selects:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_next AS {sql.format(prev=table)}")
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"ALTER TABLE {table}_next RENAME TO {table}")
 
 
 @contextmanager

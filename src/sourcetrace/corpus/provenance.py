@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ..actors import normalise_name
 from .actors import key_of
-from .db import insert_rows, one_thread
+from .db import insert_rows, join_stepwise, one_thread
 
 logger = logging.getLogger(__name__)
 
@@ -312,32 +312,22 @@ def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
 def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_Claim]]]:
     """(cluster id, its claims), one cluster at a time, streamed from a second cursor
     so that memory holds one chunk of rows, not the corpus."""
-    # One join per statement, then the sort into a table: joins and sorts that feed a
-    # streamed result cannot spill to disk, and several hash joins in one statement
-    # (or a wide sort on two threads) outgrow a small memory bound at 100k articles.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _trace_src AS "
+    join_stepwise(con, "_trace_joined", (
         "SELECT c.cluster_id, c.id, c.article_id, c.kind, c.text, c.start_offset, "
         "c.relayed_by, t.source_text, t.source_type, t.source_actor, t.source_role "
         "FROM claims c "
         "LEFT JOIN attributions t ON t.article_id = c.article_id AND t.id = c.attribution_id "
-        "WHERE c.cluster_id IS NOT NULL"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _trace_actor AS SELECT s.*, sa.actor_id "
-        "FROM _trace_src s LEFT JOIN article_actors sa ON sa.article_id = s.article_id "
-        "AND sa.local_id = s.source_actor"
-    )
-    con.execute("DROP TABLE _trace_src")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _trace_joined AS "
+        "WHERE c.cluster_id IS NOT NULL",
+        "SELECT s.*, sa.actor_id FROM {prev} s LEFT JOIN article_actors sa "
+        "ON sa.article_id = s.article_id AND sa.local_id = s.source_actor",
         "SELECT s.cluster_id, s.id, s.article_id, a.outlet, a.published, a.published_ts, "
         "a.seq, s.kind, s.text, s.start_offset, s.relayed_by, s.source_text, "
         "s.source_type, s.source_actor, s.source_role, s.actor_id "
-        "FROM _trace_actor s JOIN articles a ON a.id = s.article_id"
-    )
-    con.execute("DROP TABLE _trace_actor")
-    # A plain table (the work copy is ours to write): the reader is another connection.
+        "FROM {prev} s JOIN articles a ON a.id = s.article_id",
+    ))
+    # Sorted into a plain table (the work copy is ours to write; the reader is another
+    # connection): a sort feeding a streamed result cannot spill, and on two threads this
+    # sort of wide rows outgrew a 64 MB bound at 100k articles.
     with one_thread(con):
         con.execute(
             "CREATE OR REPLACE TABLE _trace_rows AS "
