@@ -60,7 +60,7 @@ from ..actors import (
 )
 from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
-from .db import insert_rows
+from .db import insert_rows, join_stepwise
 
 logger = logging.getLogger(__name__)
 
@@ -517,6 +517,9 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         "AND article_actors.local_id = m.local_id"
     )
     con.unregister("_na")
+    # Written into the file now: pending, an update of every article actor took the
+    # memory the statements below need under a small bound.
+    con.execute("CHECKPOINT")
     con.execute(
         "UPDATE actors SET n_articles = x.n FROM (SELECT actor_id, count(DISTINCT article_id) "
         "AS n FROM article_actors GROUP BY actor_id) x WHERE actors.id = x.actor_id"
@@ -538,13 +541,18 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         "JOIN article_actors aa ON aa.article_id = w.article_id AND aa.local_id = w.local_id "
         "ORDER BY w.ord"
     )
+    join_stepwise(con, "_same", (
+        "SELECT article_id, local_id, ord FROM (SELECT *, row_number() OVER "
+        "(PARTITION BY node ORDER BY ord) AS k FROM _actor_node) WHERE k > 1",
+        "SELECT aa.actor_id, aa.name, m.article_id, m.ord FROM {prev} m JOIN article_actors "
+        "aa ON aa.article_id = m.article_id AND aa.local_id = m.local_id",
+    ))
     con.execute(
-        "INSERT INTO actor_evidence SELECT aa.actor_id, aa.name, aa.name, m.article_id, "
-        "'same_name', ? FROM (SELECT *, row_number() OVER (PARTITION BY node ORDER BY ord) "
-        "AS k FROM _actor_node) m JOIN article_actors aa ON aa.article_id = m.article_id "
-        "AND aa.local_id = m.local_id WHERE m.k > 1 ORDER BY m.ord",
+        "INSERT INTO actor_evidence SELECT actor_id, name, name, article_id, 'same_name', ? "
+        "FROM _same ORDER BY ord",
         [SAME_NAME],
     )
+    con.execute("DROP TABLE _same")
     insert_rows(con, "actor_evidence", [
         {"actor_id": actor_id[link.find(root)], "alias": alias, "other": other,
          "article_id": article, "kind": kind, "detail": detail}
