@@ -326,13 +326,8 @@ def build(
 def derive(con: duckdb.DuckDBPyConnection, rules: actors_mod.AliasRules, enc: Embedder) -> None:
     """Recompute every derived table from the stored ones."""
     clear_derived(con)
-    # A checkpoint after each step writes its updates into the file: left pending, those
-    # of clustering (a cluster id on every claim) took the memory provenance's sort
-    # needed under a 64 MB bound at 100k articles.
     actors_mod.link_actors(con, rules)
-    con.execute("CHECKPOINT")
     claims_mod.cluster_claims(con, enc)
-    con.execute("CHECKPOINT")
     provenance_mod.trace(con)
 
 

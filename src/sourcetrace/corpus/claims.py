@@ -603,6 +603,9 @@ def cluster_claims(
             "JOIN _claim_rows r ON r.n = _cl.n WHERE claims.id = r.id"
         )
         con.unregister("_cl")
+    # Written into the file now: pending, the cluster id on every claim took the memory
+    # provenance's sort needs under a small bound.
+    con.execute("CHECKPOINT")
     if links:
         con.register(
             "_ln",
