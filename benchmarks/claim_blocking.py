@@ -88,7 +88,10 @@ def main() -> None:
     t0 = time.perf_counter()
     batches = ((np.arange(s, min(n, s + 8192)), vecs[s : s + 8192]) for s in range(0, n, 8192))
     with claims._Scratch(batches) as scratch:
-        a, b, sim = claims.candidate_pairs(duckdb.connect(), scratch, 0.55)
+        con = duckdb.connect()
+        claims.candidate_pairs(con, scratch, 0.55)
+        got = con.execute("SELECT a, b, sim FROM _cand").fetchnumpy()
+        a, b, sim = (np.asarray(got[k]) for k in ("a", "b", "sim"))
     t_cells = time.perf_counter() - t0
 
     print(f"{n} vectors; exact search {t_exact:.1f} s, cells (CELL {args.cell}, PROBES "

@@ -131,6 +131,16 @@ def _exact(vecs: np.ndarray, low: float) -> set[tuple[int, int]]:
     return {(int(i) + 1000, int(j) + 1000) for i, j in zip(ii, jj, strict=True)}
 
 
+def _pairs(scratch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """candidate_pairs' table, read back."""
+    con = duckdb.connect()
+    n = claims_mod.candidate_pairs(con, scratch, 0.55)
+    got = con.execute("SELECT a, b, sim FROM _cand ORDER BY a, b").fetchnumpy()
+    assert n == len(got["a"])
+    return (np.asarray(got["a"], dtype=np.int64), np.asarray(got["b"], dtype=np.int64),
+            np.asarray(got["sim"]))
+
+
 def _topics(n_topics: int, per_topic: int, noise: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_topics, 64))
@@ -146,7 +156,7 @@ def test_cells_find_the_pairs_exact_search_finds(monkeypatch):
     monkeypatch.setattr(claims_mod, "BLOCK", 32)  # several blocks per cell
     vecs = _topics(60, 5, 0.35, seed=11)  # 300 claims in 60 tight groups
     with claims_mod._Scratch(_batches(vecs)) as scratch:
-        a, b, sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+        a, b, sim = _pairs(scratch)
     found = set(zip(a.tolist(), b.tolist(), strict=True))
     exact = _exact(vecs, 0.55)
     assert len(exact) > 200
@@ -164,7 +174,7 @@ def test_pair_merges_do_not_change_the_pairs(monkeypatch):
 
     def pairs() -> set[tuple[int, int]]:
         with claims_mod._Scratch(_batches(vecs)) as scratch:
-            a, b, _sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+            a, b, _sim = _pairs(scratch)
         assert len(set(zip(a.tolist(), b.tolist(), strict=True))) == len(a)  # unique
         return set(zip(a.tolist(), b.tolist(), strict=True))
 
@@ -177,17 +187,18 @@ def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
     monkeypatch.setattr(claims_mod, "K_NEIGHBOURS", 4)
     vecs = _topics(1, 30, 0.05, seed=2)  # 30 near-copies of one claim: 435 pairs
     with claims_mod._Scratch(_batches(vecs, 7)) as scratch:
-        a, b, _sim = claims_mod.candidate_pairs(duckdb.connect(), scratch, 0.55)
+        a, b, _sim = _pairs(scratch)
     per_claim = np.bincount(np.concatenate([a, b]) - 1000, minlength=30)
     assert len(a) < 435
     assert per_claim.min() >= 4  # each keeps its 4 nearest (and is kept by others)
 
 
 def test_clusters_are_numbered_by_first_appearance():
-    links = [(0, 2, 0.9), (3, 4, 0.8)]
-    got = claims_mod.cluster_numbers(6, links, np.array([5, 3, 0, 4, 2, 1]))
+    a, b = np.array([0, 3]), np.array([2, 4])
+    got = claims_mod.cluster_numbers(6, a, b, np.array([5, 3, 0, 4, 2, 1]))
     assert got.tolist() == [1, 2, 3, 2, 3, 4]
-    assert claims_mod.cluster_numbers(3, [], np.array([2, 0, 1])).tolist() == [1, 2, 3]
+    none = np.zeros(0, dtype=np.int64)
+    assert claims_mod.cluster_numbers(3, none, none, np.array([2, 0, 1])).tolist() == [1, 2, 3]
 
 
 def test_scratch_reads_give_the_rows_asked_for():

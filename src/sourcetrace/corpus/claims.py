@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .db import join_stepwise
 
@@ -436,41 +437,51 @@ def _block_pairs(
     return qpos[r], mpos[c], sims[r, c].astype(np.float64)
 
 
-def candidate_pairs(
-    con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row-id pairs (a < b) and cosines >= low, each claim against its cells' members.
+def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: float) -> int:
+    """Fill the temp table ``_cand`` (a, b, sim): row-id pairs (a < b) at cosine >= low,
+    each claim against its cells' members. Returns the number of pairs.
 
-    A pair is found from both ends and from several cells: the pairs found so far are
-    made unique whenever PAIR_BUFFER more have come, so only the distinct ones are held.
+    A pair is found from both ends and from several cells. The pairs wait on disk, not
+    in arrays, so what is held does not grow with the corpus: each PAIR_BUFFER found are
+    made unique and appended to a Parquet scratch file (the cells are still being read
+    from this connection, so it cannot write), and one GROUP BY, which can spill, leaves
+    each pair once.
     """
-    empty = np.zeros(0, dtype=np.int64)
-    found = (empty, empty, np.zeros(0, dtype=np.float64))
+    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     buffered = 0
+    with tempfile.TemporaryDirectory(prefix="sourcetrace-pairs-") as tmp:
+        path = os.path.join(tmp, "pairs.parquet")
+        with pq.ParquetWriter(path, schema) as out:
 
-    def merge() -> None:
-        nonlocal found, buffered
-        if parts:
-            i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
-            a, b = scratch.rows[i], scratch.rows[j]
-            found = _unique(np.r_[found[0], np.minimum(a, b)], np.r_[found[1], np.maximum(a, b)],
-                            np.r_[found[2], sim])
-            parts.clear()
-        buffered = 0
+            def write() -> None:
+                nonlocal buffered
+                if parts:
+                    i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
+                    a, b = scratch.rows[i], scratch.rows[j]
+                    a, b, sim = _unique(np.minimum(a, b), np.maximum(a, b), sim)
+                    out.write_table(pa.table({"a": a, "b": b, "sim": sim}, schema=schema))
+                    parts.clear()
+                buffered = 0
 
-    for members, queries in _cells(con, scratch):
-        for ms in range(0, len(members), BLOCK):
-            mpos = members[ms : ms + BLOCK]
-            vm = scratch.take(mpos)
-            for qs in range(0, len(queries), BLOCK):
-                qpos = queries[qs : qs + BLOCK]
-                parts.append(_block_pairs(qpos, mpos, scratch.take(qpos) @ vm.T, low))
-                buffered += len(parts[-1][0])
-                if buffered >= PAIR_BUFFER:
-                    merge()
-    merge()
-    return found
+            for members, queries in _cells(con, scratch):
+                for ms in range(0, len(members), BLOCK):
+                    mpos = members[ms : ms + BLOCK]
+                    vm = scratch.take(mpos)
+                    for qs in range(0, len(queries), BLOCK):
+                        qpos = queries[qs : qs + BLOCK]
+                        parts.append(_block_pairs(qpos, mpos, scratch.take(qpos) @ vm.T, low))
+                        buffered += len(parts[-1][0])
+                        if buffered >= PAIR_BUFFER:
+                            write()
+            write()
+        # Both ends of a pair read the same two f16 vectors: one cosine, whichever is kept.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _cand AS "
+            "SELECT a, b, max(sim) AS sim FROM read_parquet(?) GROUP BY a, b", [path]
+        )
+    row = con.execute("SELECT count(*) FROM _cand").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _unique(
@@ -501,48 +512,51 @@ def _vector_batches(
         yield rows, np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, -1)
 
 
-def _keep(
-    con: duckdb.DuckDBPyConnection, cand: tuple[np.ndarray, np.ndarray, np.ndarray],
-    speakers: np.ndarray, threshold: float,
-) -> list[tuple[int, int, float]]:
-    """The candidate pairs (i, j, cosine arrays) that are one claim (cosine tiers,
-    conflicts). The texts come in one streamed join rather than held for every claim."""
-    a, b, sim = cand
-    if not len(a):
-        return []
-    con.register("_cand", pa.table({"a": a, "b": b, "sim": sim}))
+def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Fill the temp table ``_links`` (a, b, sim) with the candidate pairs of ``_cand``
+    that are one claim (cosine tiers, conflicts). The texts and speakers come in a
+    streamed join, and the kept pairs are written a batch at a time."""
     join_stepwise(con, "_cand_text", (
-        "SELECT l.*, r.id AS ida FROM _cand l JOIN _claim_rows r ON r.n = l.a",
-        "SELECT l.*, r.id AS idb FROM {prev} l JOIN _claim_rows r ON r.n = l.b",
-        "SELECT l.a, l.b, l.sim, l.idb, c.text AS ta FROM {prev} l JOIN claims c ON c.id = l.ida",
-        "SELECT l.a, l.b, l.sim, l.ta, c.text AS tb FROM {prev} l JOIN claims c ON c.id = l.idb",
+        "SELECT l.*, r.id AS ida, r.speaker AS spa FROM _cand l JOIN _claim_rows r ON r.n = l.a",
+        "SELECT l.*, r.id AS idb, r.speaker AS spb FROM {prev} l "
+        "JOIN _claim_rows r ON r.n = l.b",
+        "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.idb, c.text AS ta FROM {prev} l "
+        "JOIN claims c ON c.id = l.ida",
+        "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.ta, c.text AS tb FROM {prev} l "
+        "JOIN claims c ON c.id = l.idb",
     ))
-    con.unregister("_cand")
-    reader = con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK)
-    out = []
-    for batch in reader:
-        for i, j, s, ta, tb in zip(*(c.to_pylist() for c in batch.columns), strict=True):
-            ta, tb = embedding_text(ta), embedding_text(tb)
-            if not conflict(ta, tb) and (
+    # The kept pairs are held as arrays (24 bytes a link): the reader must finish
+    # before this connection can write them.
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
+        a, b, sim, spa, spb, ta, tb = (c.to_pylist() for c in batch.columns)
+        ok = np.array([
+            not conflict(x, y) and (
                 s >= threshold
-                or (s >= SAME_SOURCE_COSINE and speakers[i] >= 0 and speakers[i] == speakers[j])
-                or (s >= LEXICAL_COSINE and lexical_support(ta, tb))
-            ):
-                out.append((i, j, s))
+                or (s >= SAME_SOURCE_COSINE and p >= 0 and p == q)
+                or (s >= LEXICAL_COSINE and lexical_support(x, y))
+            )
+            for s, p, q, x, y in zip(sim, spa, spb, map(embedding_text, ta),
+                                     map(embedding_text, tb), strict=True)
+        ], dtype=bool)
+        kept.append((np.asarray(a, dtype=np.int64)[ok], np.asarray(b, dtype=np.int64)[ok],
+                     np.asarray(sim, dtype=np.float64)[ok]))
     con.execute("DROP TABLE _cand_text")
-    return sorted(out)
+    con.execute("DROP TABLE _cand")
+    cols = [np.concatenate(c) for c in zip(*kept, strict=True)] if kept else [
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)]
+    con.register("_kept", pa.table(dict(zip(("a", "b", "sim"), cols, strict=True))))
+    con.execute("CREATE OR REPLACE TEMP TABLE _links AS SELECT a, b, sim FROM _kept")
+    con.unregister("_kept")
 
 
-def cluster_numbers(
-    size: int, links: Sequence[tuple[int, int, float]], in_order: np.ndarray
-) -> np.ndarray:
+def cluster_numbers(size: int, a: np.ndarray, b: np.ndarray, in_order: np.ndarray) -> np.ndarray:
     """Cluster number (1, 2, ... by first appearance) of each row id in ``in_order``:
-    connected components of the links, in arrays rather than a Python object per claim."""
+    connected components of the links a[k]-b[k], in arrays rather than a Python object
+    per claim."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    a = np.fromiter((i for i, _j, _s in links), dtype=np.int64, count=len(links))
-    b = np.fromiter((j for _i, j, _s in links), dtype=np.int64, count=len(links))
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size))
     _n, comp = connected_components(graph, directed=False)
     comp = comp[in_order]
@@ -558,8 +572,8 @@ def cluster_claims(
     """Fill ``claim_links`` and ``claims.cluster_id`` (clusters rows come from provenance).
 
     The vectors stream from DuckDB to a scratch file and are read back a cell at a time;
-    besides, a few integers per claim and the candidate pairs are held. Claims are
-    numbered by their vector's row id.
+    candidate pairs and links wait in temp tables. Held in memory: a few integers per
+    claim and the kept links. Claims are numbered by their vector's row id.
     """
     embed_new(con, enc)
     con.execute(
@@ -574,25 +588,21 @@ def cluster_claims(
         "AND aa.local_id = c.source_local_actor",
         {"model": enc.name},
     )
-    cols = con.execute("SELECT n, ord, speaker FROM _claim_rows").fetchnumpy()
-    rowids = np.asarray(cols["n"], dtype=np.int64)
-    if not len(rowids):
+    # Row ids in corpus order: clusters are numbered by first appearance.
+    by_order = np.asarray(
+        con.execute("SELECT n FROM _claim_rows ORDER BY ord").fetchnumpy()["n"], dtype=np.int64
+    )
+    if not len(by_order):
         con.execute("DROP TABLE _claim_rows")
         return
-    size = int(rowids.max()) + 1
-    order = np.full(size, -1, dtype=np.int64)  # corpus order of each row id; -1: no claim
-    order[rowids] = np.asarray(cols["ord"], dtype=np.int64)
-    speakers = np.full(size, -1, dtype=np.int64)
-    speakers[rowids] = np.asarray(cols["speaker"], dtype=np.int64)
-    del cols
     low = min(threshold, SAME_SOURCE_COSINE, LEXICAL_COSINE)
     with _Scratch(_vector_batches(con, enc.name)) as scratch:
-        cand = candidate_pairs(con, scratch, low)
-    valid = (order[cand[0]] >= 0) & (order[cand[1]] >= 0)
-    cand = (cand[0][valid], cand[1][valid], cand[2][valid])
-    links = _keep(con, cand, speakers, threshold)
-    by_order = rowids[np.argsort(order[rowids], kind="stable")]
-    label = cluster_numbers(size, links, by_order)
+        candidate_pairs(con, scratch, low)
+    _keep(con, threshold)  # pairs of vectors that are no stored claim drop out in its join
+    ends = con.execute("SELECT a, b FROM _links").fetchnumpy()
+    label = cluster_numbers(int(by_order.max()) + 1, np.asarray(ends["a"], dtype=np.int64),
+                            np.asarray(ends["b"], dtype=np.int64), by_order)
+    del ends
     # In slices, each its own transaction: an update's undo data stays in memory until
     # it commits, and one over every claim does not fit a small memory bound.
     for lo in range(0, len(by_order), UPDATE_CHUNK):
@@ -606,20 +616,10 @@ def cluster_claims(
     # Written into the file now: pending, the cluster id on every claim took the memory
     # provenance's sort needs under a small bound.
     con.execute("CHECKPOINT")
-    if links:
-        con.register(
-            "_ln",
-            pa.table(
-                {
-                    "a": [i for i, _j, _s in links],
-                    "b": [j for _i, j, _s in links],
-                    "similarity": [s for _i, _j, s in links],
-                }
-            ),
-        )
-        con.execute(
-            "INSERT INTO claim_links SELECT ra.id, rb.id, l.similarity FROM _ln l "
-            "JOIN _claim_rows ra ON ra.n = l.a JOIN _claim_rows rb ON rb.n = l.b"
-        )
-        con.unregister("_ln")
-    con.execute("DROP TABLE _claim_rows")
+    join_stepwise(con, "_link_ids", (
+        "SELECT ra.id AS a, l.b, l.sim FROM _links l JOIN _claim_rows ra ON ra.n = l.a",
+        "SELECT l.a, rb.id AS b, l.sim FROM {prev} l JOIN _claim_rows rb ON rb.n = l.b",
+    ))
+    con.execute("INSERT INTO claim_links SELECT a, b, sim FROM _link_ids ORDER BY a, b")
+    for table in ("_link_ids", "_links", "_claim_rows"):
+        con.execute(f"DROP TABLE {table}")
