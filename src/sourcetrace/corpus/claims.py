@@ -68,8 +68,9 @@ KMEANS_SAMPLE = 40_000
 KMEANS_ITERATIONS = 2
 # Rows per side of one similarity product: bounds memory inside a crowded cell.
 BLOCK = 2048
-# Candidate pairs found before the ones held so far are made unique again.
-PAIR_BUFFER = 1 << 20
+# Candidate pairs held before they are made unique and written out (24 bytes each,
+# and as much again while they are merged).
+PAIR_BUFFER = 1 << 17
 UPDATE_CHUNK = 50_000  # claims given their cluster per transaction
 _WORD_RE = re.compile(r"\w+")
 _STOP_TEXT = """a an the and or but of in on at to for from by with as into onto over under about
@@ -336,18 +337,16 @@ class _Scratch:
 def _centroids(scratch: _Scratch, k: int) -> np.ndarray:
     """k unit centroids: spherical k-means on an evenly spaced sample of the claims.
 
-    The sample is held in f16 and assigned BLOCK rows at a time, so no (sample x k)
-    matrix is ever built: that matrix grew with the corpus (k does).
+    The sample is read from the scratch file BLOCK rows at a time on every pass, so
+    neither it nor a (sample x k) matrix is held: both grew with the corpus (k does).
     """
     n = len(scratch)
     picks = np.linspace(0, n - 1, min(n, KMEANS_SAMPLE, 20 * k)).astype(np.int64)
-    sample = np.concatenate([scratch.take(picks[i : i + BLOCK]).astype(np.float16)
-                             for i in range(0, len(picks), BLOCK)])
-    cent = sample[np.linspace(0, len(sample) - 1, k).astype(np.int64)].astype(np.float32)
+    cent = scratch.take(picks[np.linspace(0, len(picks) - 1, k).astype(np.int64)])
     for _ in range(KMEANS_ITERATIONS):
         sums = np.zeros_like(cent)
-        for i in range(0, len(sample), BLOCK):
-            part = sample[i : i + BLOCK].astype(np.float32)
+        for i in range(0, len(picks), BLOCK):
+            part = scratch.take(picks[i : i + BLOCK])
             np.add.at(sums, np.argmax(part @ cent.T, axis=1), part)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         used = norms[:, 0] > 0  # a centroid nothing chose keeps its place
