@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .db import join_stepwise
 
@@ -442,16 +441,16 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: floa
 
     A pair is found from both ends and from several cells. The pairs wait on disk, not
     in arrays, so what is held does not grow with the corpus: each PAIR_BUFFER found are
-    made unique and appended to a Parquet scratch file (the cells are still being read
-    from this connection, so it cannot write), and one GROUP BY, which can spill, leaves
-    each pair once.
+    made unique and appended to an Arrow stream in a scratch file (the cells are still
+    being read from this connection, so it cannot write), and one GROUP BY over that
+    stream, which can spill, leaves each pair once.
     """
     schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     buffered = 0
     with tempfile.TemporaryDirectory(prefix="sourcetrace-pairs-") as tmp:
-        path = os.path.join(tmp, "pairs.parquet")
-        with pq.ParquetWriter(path, schema) as out:
+        path = os.path.join(tmp, "pairs.arrows")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, schema) as out:
 
             def write() -> None:
                 nonlocal buffered
@@ -474,11 +473,14 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: floa
                         if buffered >= PAIR_BUFFER:
                             write()
             write()
-        # Both ends of a pair read the same two f16 vectors: one cosine, whichever is kept.
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _cand AS "
-            "SELECT a, b, max(sim) AS sim FROM read_parquet(?) GROUP BY a, b", [path]
-        )
+        with pa.OSFile(path, "rb") as source:
+            con.register("_found", pa.ipc.open_stream(source))
+            # Both ends of a pair read the same two f16 vectors: one cosine, either kept.
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _cand AS "
+                "SELECT a, b, max(sim) AS sim FROM _found GROUP BY a, b"
+            )
+            con.unregister("_found")
     row = con.execute("SELECT count(*) FROM _cand").fetchone()
     return int(row[0]) if row else 0
 
