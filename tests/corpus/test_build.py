@@ -175,3 +175,54 @@ def test_a_corpus_without_band_keys_gets_them(tmp_path, records):
     assert (stats.added, stats.duplicates) == (0, 1)
     con = connect(str(db))
     assert con.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 9
+
+
+def _crowded_record(n: int) -> dict:
+    """A long article naming many actors, each under a second name."""
+    parts, actors = [], []
+    pos = 0
+    for k in range(40):
+        name, alias = f"Minister Tovar{n}x{k} Lasko", f"Tovarik{n}x{k}"
+        sentence = f"{name} (also known as {alias}) opened a depot in district {k}. "
+        actors.append({"id": f"a{k}", "name": name, "type": "person",
+                       "aliases": [name, alias], "mentions": [
+                           {"text": name, "spans": [[pos, pos + len(name)]]}]})
+        parts.append(sentence)
+        pos += len(sentence)
+    filler = "The harbour road was quiet through the long wet afternoon. " * 600
+    text = "".join(parts) + filler
+    return {"schema_version": "1.0.0", "id": f"crowd{n}", "path": f"crowd/{n}.txt",
+            "text": text, "metadata": {"outlet": "Dunmore Times",
+                                       "url": f"https://dunmore.example/{n}"},
+            "excluded": [], "attributions": [], "actors": actors, "unattributed": [],
+            "labels": [], "profile": {}}
+
+
+def test_long_articles_with_many_actors_build_under_a_small_bound(tmp_path, monkeypatch):
+    # Each text came once per actor in the alias-evidence read: 60 articles x 40 actors
+    # x 36 KB is ~86 MB, over this bound.
+    from sourcetrace.corpus import build as build_mod
+
+    monkeypatch.setattr(build_mod, "BUILD_MEMORY_LIMIT", "48MB")
+    stats = _build(tmp_path / "c.duckdb", [_crowded_record(n) for n in range(60)])
+    assert stats.added == 60
+    con = connect(str(tmp_path / "c.duckdb"))
+    defined = con.execute(
+        "SELECT count(*) FROM actor_evidence WHERE kind = 'defined_in_article'").fetchone()[0]
+    assert defined == 60 * 40  # every "Name (also known as X)" read from its article
+
+
+def test_long_texts_are_written_in_smaller_batches(tmp_path, monkeypatch):
+    from sourcetrace.corpus import build as build_mod
+
+    sizes = []
+    flush = build_mod._Rows.flush
+
+    def counting(self, con):
+        sizes.append(len(self.rows["articles"]))
+        flush(self, con)
+
+    monkeypatch.setattr(build_mod._Rows, "flush", counting)
+    monkeypatch.setattr(build_mod, "FLUSH_CHARS", 100_000)  # under 3 of these texts
+    _build(tmp_path / "c.duckdb", [_crowded_record(n) for n in range(10)])
+    assert sum(sizes) == 10 and max(sizes) == 3  # 36 KB each: flushed at 108 KB

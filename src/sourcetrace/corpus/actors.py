@@ -67,9 +67,10 @@ logger = logging.getLogger(__name__)
 # Largest block of keys compared pairwise by near spelling; bigger blocks (very common
 # prefixes) are skipped rather than making the cost quadratic.
 MAX_FUZZY_BLOCK = 150
-# Article actors read per fetch, and articles per range when reading texts for evidence.
+# Article actors read per fetch, and articles per range (their texts held at once) when
+# reading texts for evidence.
 NODE_CHUNK = 10_000
-ARTICLE_CHUNK = 2_000
+ARTICLE_CHUNK = 500
 SAME_NAME = "same name after folding case, diacritics and transliteration"
 _PERSON = "person"
 # Types that name the same kind of thing across articles ("Iraq" the government and
@@ -347,19 +348,25 @@ def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
     reader = con.cursor()
     ord_ = 0
     for first in range(lo, hi + 1, ARTICLE_CHUNK):
+        seqs = [first, first + ARTICLE_CHUNK]
+        # The texts apart from the actor rows: joined, each text came once per actor
+        # (a real article has dozens), and that result outgrew a 64 MB bound on the
+        # 381 articles of PolNeAR dev and PTC.
+        texts = dict(reader.execute(
+            "SELECT id, text FROM articles WHERE seq >= ? AND seq < ?", seqs).fetchall())
         rows = reader.execute(
-            "SELECT a.id, a.text, aa.local_id, aa.name, aa.aliases "
+            "SELECT a.id, aa.local_id, aa.name, aa.aliases "
             "FROM articles a JOIN article_actors aa ON aa.article_id = a.id "
             "WHERE a.seq >= ? AND a.seq < ? AND json_array_length(aa.aliases) > 0 "
             "ORDER BY a.seq, aa.local_id",
-            [first, first + ARTICLE_CHUNK],
+            seqs,
         ).fetchall()
         out = []
-        current, defined = None, set()
-        for aid, text, lid, name, aliases in rows:
+        current, defined, text = None, set(), ""
+        for aid, lid, name, aliases in rows:
             if aid != current:  # rows come article by article
-                current, defined = aid, set()
-                for (fs, fe), (as_, ae) in find_defined_aliases(text or ""):
+                current, defined, text = aid, set(), texts.get(aid) or ""
+                for (fs, fe), (as_, ae) in find_defined_aliases(text):
                     defined.add(key_of(text[fs:fe]))
                     defined.add(key_of(text[as_:ae]))
             for s in [x for x in json.loads(aliases or "[]") if x != name]:

@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Articles buffered before their rows are written (Arrow tables, one INSERT per table).
+# Articles buffered before their rows are written (Arrow tables, one INSERT per table),
+# or fewer when their texts reach FLUSH_CHARS: each text is stored twice (the text and
+# the record), and one insert of 500 long articles outgrew a small memory bound.
 FLUSH_EVERY = 500
+FLUSH_CHARS = 2_000_000
 
 
 @dataclass
@@ -106,8 +109,8 @@ class _Rows:
 class CorpusBuilder:
     """Adds records to an open corpus connection (the temp copy during a build).
 
-    Records are checked for duplicates and written a batch (FLUSH_EVERY) at a time;
-    ``flush`` writes the last partial batch.
+    Records are checked for duplicates and written a batch (FLUSH_EVERY, FLUSH_CHARS)
+    at a time; ``flush`` writes the last partial batch.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, stats: BuildStats) -> None:
@@ -116,6 +119,7 @@ class CorpusBuilder:
         self.dedup = Deduper(con)
         self.buf = _Rows()
         self.pending: list[tuple[Record, Candidate]] = []
+        self.pending_chars = 0
         ((seq,),) = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()
         self.seq = int(seq)
 
@@ -123,7 +127,8 @@ class CorpusBuilder:
         meta = record.get("metadata") or {}
         cand = candidate(str(record["id"]), meta.get("url"), record.get("text") or "")
         self.pending.append((record, cand))
-        if len(self.pending) >= FLUSH_EVERY:
+        self.pending_chars += len(record.get("text") or "")
+        if len(self.pending) >= FLUSH_EVERY or self.pending_chars >= FLUSH_CHARS:
             self.flush()
 
     def flush(self) -> None:
@@ -138,6 +143,7 @@ class CorpusBuilder:
                     self._duplicate(record, match)
                     self.stats.duplicates += 1
             self.pending.clear()
+            self.pending_chars = 0
         self.buf.flush(self.con)
 
     def _duplicate(self, record: Record, match: Match) -> None:
