@@ -8,7 +8,8 @@ claim in the cell of its nearest centroid) and each claim is compared exactly wi
 claims of its PROBES nearest cells; pairs at a high enough cosine are candidate links
 (``candidate_pairs``). Cells hold ~CELL claims however large the corpus, so the cost
 grows as n, not n^2, and the vectors wait in a scratch file, not in RAM: only a cell's
-worth of them is read at a time. Clusters are the connected components of the kept links.
+worth of them is read at a time. The candidate pairs and the kept links wait in DuckDB
+temp tables. Clusters are the connected components of the kept links.
 """
 
 from __future__ import annotations
@@ -515,8 +516,8 @@ def _vector_batches(
 
 def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
     """Fill the temp table ``_links`` (a, b, sim) with the candidate pairs of ``_cand``
-    that are one claim (cosine tiers, conflicts). The texts and speakers come in a
-    streamed join, and the kept pairs are written a batch at a time."""
+    that are one claim (cosine tiers, conflicts). The texts and speakers come from a
+    join materialised a step at a time and are read back in chunks."""
     join_stepwise(con, "_cand_text", (
         "SELECT l.*, r.id AS ida, r.speaker AS spa FROM _cand l JOIN _claim_rows r ON r.n = l.a",
         "SELECT l.*, r.id AS idb, r.speaker AS spb FROM {prev} l "
@@ -526,8 +527,8 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.ta, c.text AS tb FROM {prev} l "
         "JOIN claims c ON c.id = l.idb",
     ))
-    # The kept pairs are held as arrays (24 bytes a link): the reader must finish
-    # before this connection can write them.
+    # The kept pairs are held as arrays (24 bytes a link) until the reader is done:
+    # this connection cannot write while it reads.
     kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
         a, b, sim, spa, spb, ta, tb = (c.to_pylist() for c in batch.columns)
