@@ -212,7 +212,7 @@ def test_long_articles_with_many_actors_build_under_a_small_bound(tmp_path, monk
     assert defined == 60 * 40  # every "Name (also known as X)" read from its article
 
 
-def test_long_texts_are_written_in_smaller_batches(tmp_path, monkeypatch):
+def test_long_records_are_written_in_smaller_batches(tmp_path, monkeypatch):
     from sourcetrace.corpus import build as build_mod
 
     sizes = []
@@ -223,6 +223,7 @@ def test_long_texts_are_written_in_smaller_batches(tmp_path, monkeypatch):
         flush(self, con)
 
     monkeypatch.setattr(build_mod._Rows, "flush", counting)
-    monkeypatch.setattr(build_mod, "FLUSH_CHARS", 100_000)  # under 3 of these texts
+    # Each article stores ~86k characters (a 39k text and its 47k record): 3 reach 200k.
+    monkeypatch.setattr(build_mod, "FLUSH_CHARS", 200_000)
     _build(tmp_path / "c.duckdb", [_crowded_record(n) for n in range(10)])
-    assert sum(sizes) == 10 and max(sizes) == 3  # 36 KB each: flushed at 108 KB
+    assert sum(sizes) == 10 and max(sizes) == 3

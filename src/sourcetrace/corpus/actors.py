@@ -350,8 +350,8 @@ def _within_evidence(con: duckdb.DuckDBPyConnection) -> None:
     for first in range(lo, hi + 1, ARTICLE_CHUNK):
         seqs = [first, first + ARTICLE_CHUNK]
         # The texts apart from the actor rows: joined, each text came once per actor
-        # (a real article has dozens), and that result outgrew a 64 MB bound on the
-        # 381 articles of PolNeAR dev and PTC.
+        # with an alias, and that result outgrew a 64 MB bound on the 381 articles of
+        # PolNeAR dev and PTC.
         texts = dict(reader.execute(
             "SELECT id, text FROM articles WHERE seq >= ? AND seq < ?", seqs).fetchall())
         rows = reader.execute(

@@ -43,10 +43,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Articles buffered before their rows are written (Arrow tables, one INSERT per table),
-# or fewer when their texts reach FLUSH_CHARS: each text is stored twice (the text and
-# the record), and one insert of 500 long articles outgrew a small memory bound.
+# or fewer when what they store (text and record JSON) reaches FLUSH_CHARS: one insert
+# of 381 real analysed records (10 MB of JSON) outgrew a 48 MB bound.
 FLUSH_EVERY = 500
-FLUSH_CHARS = 2_000_000
+FLUSH_CHARS = 4_000_000
 
 
 @dataclass
@@ -118,7 +118,9 @@ class CorpusBuilder:
         self.stats = stats
         self.dedup = Deduper(con)
         self.buf = _Rows()
-        self.pending: list[tuple[Record, Candidate]] = []
+        # (record, its JSON as stored, candidate): the JSON is made once, here, because
+        # its size decides when to write.
+        self.pending: list[tuple[Record, str, Candidate]] = []
         self.pending_chars = 0
         ((seq,),) = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchall()
         self.seq = int(seq)
@@ -126,18 +128,19 @@ class CorpusBuilder:
     def add(self, record: Record) -> None:
         meta = record.get("metadata") or {}
         cand = candidate(str(record["id"]), meta.get("url"), record.get("text") or "")
-        self.pending.append((record, cand))
-        self.pending_chars += len(record.get("text") or "")
+        as_json = json.dumps(record, ensure_ascii=False)
+        self.pending.append((record, as_json, cand))
+        self.pending_chars += len(record.get("text") or "") + len(as_json)
         if len(self.pending) >= FLUSH_EVERY or self.pending_chars >= FLUSH_CHARS:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            matches = self.dedup.resolve([c for _r, c in self.pending])
-            for (record, cand), match in zip(self.pending, matches, strict=True):
+            matches = self.dedup.resolve([c for _r, _j, c in self.pending])
+            for (record, as_json, cand), match in zip(self.pending, matches, strict=True):
                 if match is None:
                     self.seq += 1
-                    self._store(record, cand)
+                    self._store(record, as_json, cand)
                     self.stats.added += 1
                 else:
                     self._duplicate(record, match)
@@ -162,7 +165,7 @@ class CorpusBuilder:
             }
         )
 
-    def _store(self, record: Record, cand: Candidate) -> None:
+    def _store(self, record: Record, as_json: str, cand: Candidate) -> None:
         meta = record.get("metadata") or {}
         rows = self.buf.rows
         aid = cand.article_id
@@ -178,7 +181,7 @@ class CorpusBuilder:
                 "published_ts": parse_date(meta.get("published")),
                 "text": record.get("text"),
                 "metadata": json.dumps(meta, ensure_ascii=False),
-                "record": json.dumps(record, ensure_ascii=False),
+                "record": as_json,
                 "text_hash": cand.text_hash,
                 "added_at": datetime.now(UTC).replace(tzinfo=None),
             }
@@ -233,8 +236,8 @@ class CorpusBuilder:
 
 
 # DuckDB's memory bound for a build; its sorts, joins and temp tables spill beyond it.
-# 64 MB builds the 100k-article benchmark and the real PolNeAR + PTC corpus (which also
-# builds at 32 MB); docs/corpus.md has the figures.
+# 64 MB builds the 100k-article benchmark, and the derived tables of the real PolNeAR
+# + PTC corpus are computed at 32 MB too; docs/corpus.md has the figures.
 BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "64MB")
 
 
