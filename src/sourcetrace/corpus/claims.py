@@ -260,10 +260,11 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     # The claims to encode can be the whole corpus: numbered in a temp table and read
     # a chunk at a time, with a checkpoint now and then (no reader stays open, so the
     # checkpoints run; one at the end would write every vector at once, a memory peak
-    # that grows with the corpus).
+    # that grows with the corpus). Only the ids are numbered: a window over the texts
+    # of 582k claims ran out of a 32 MB bound. The texts are joined a chunk at a time.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _todo AS SELECT row_number() OVER (ORDER BY c.id) AS r, "
-        "c.id, c.text FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
+        "c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
         "WHERE v.claim_id = c.id AND v.model = ?)",
         [enc.name],
     )
@@ -272,7 +273,8 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     done = 0
     while done < total:
         rows = con.execute(
-            "SELECT id, text FROM _todo WHERE r > ? AND r <= ? ORDER BY r",
+            "SELECT t.id, c.text FROM _todo t JOIN claims c ON c.id = t.id "
+            "WHERE t.r > ? AND t.r <= ? ORDER BY t.r",
             [done, done + CHECKPOINT_EVERY],
         ).fetchall()
         for i in range(0, len(rows), EMBED_BATCH):
