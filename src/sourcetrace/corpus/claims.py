@@ -537,7 +537,7 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         ok = np.array([
             not conflict(x, y) and (
                 s >= threshold
-                or (s >= SAME_SOURCE_COSINE and p >= 0 and p == q)
+                or (s >= SAME_SOURCE_COSINE and p is not None and p == q)
                 or (s >= LEXICAL_COSINE and lexical_support(x, y))
             )
             for s, p, q, x, y in zip(sim, spa, spb, map(embedding_text, ta),
@@ -580,21 +580,24 @@ def cluster_claims(
     claim and the kept links. Claims are numbered by their vector's row id.
     """
     embed_new(con, enc)
+    # One join per statement and no window over every claim, so that each step can
+    # spill: the speaker is the corpus actor's id itself.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _claim_rows AS "
-        "SELECT v.rowid AS n, c.id, "
-        "row_number() OVER (ORDER BY a.seq, c.start_offset, c.id) AS ord, "
-        "CASE WHEN aa.actor_id IS NULL THEN -1 "
-        "ELSE dense_rank() OVER (ORDER BY aa.actor_id) END AS speaker "
-        "FROM claims c JOIN claim_vectors v ON v.claim_id = c.id AND v.model = $model "
-        "JOIN articles a ON a.id = c.article_id "
-        "LEFT JOIN article_actors aa ON aa.article_id = c.article_id "
-        "AND aa.local_id = c.source_local_actor",
+        "SELECT v.rowid AS n, c.id, c.article_id, c.start_offset, c.source_local_actor "
+        "FROM claims c JOIN claim_vectors v ON v.claim_id = c.id AND v.model = $model",
         {"model": enc.name},
     )
+    join_stepwise(con, "_claim_rows", (
+        "SELECT r.*, a.seq FROM {prev} r JOIN articles a ON a.id = r.article_id",
+        "SELECT r.n, r.id, r.seq, r.start_offset, aa.actor_id AS speaker FROM {prev} r "
+        "LEFT JOIN article_actors aa ON aa.article_id = r.article_id "
+        "AND aa.local_id = r.source_local_actor",
+    ))
     # Row ids in corpus order: clusters are numbered by first appearance.
     by_order = np.asarray(
-        con.execute("SELECT n FROM _claim_rows ORDER BY ord").fetchnumpy()["n"], dtype=np.int64
+        con.execute("SELECT n FROM _claim_rows ORDER BY seq, start_offset, id").fetchnumpy()["n"],
+        dtype=np.int64,
     )
     if not len(by_order):
         con.execute("DROP TABLE _claim_rows")
