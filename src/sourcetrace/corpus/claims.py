@@ -260,12 +260,13 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     # The claims to encode can be the whole corpus: numbered in a temp table and read
     # a chunk at a time, with a checkpoint now and then (no reader stays open, so the
     # checkpoints run; one at the end would write every vector at once, a memory peak
-    # that grows with the corpus). Only the ids are numbered: a window over the texts
-    # of 582k claims ran out of a 32 MB bound. The texts are joined a chunk at a time.
+    # that grows with the corpus). Only the ids are sorted into it, and a table keeps
+    # their order, so its row ids number them: a window numbering the texts of 582k
+    # claims ran out of a 32 MB bound. The texts are joined a chunk at a time.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _todo AS SELECT row_number() OVER (ORDER BY c.id) AS r, "
-        "c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
-        "WHERE v.claim_id = c.id AND v.model = ?)",
+        "CREATE OR REPLACE TEMP TABLE _todo AS SELECT c.id FROM claims c "
+        "WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
+        "WHERE v.claim_id = c.id AND v.model = ?) ORDER BY c.id",
         [enc.name],
     )
     row = con.execute("SELECT count(*) FROM _todo").fetchone()
@@ -273,8 +274,8 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     done = 0
     while done < total:
         rows = con.execute(
-            "SELECT t.id, c.text FROM _todo t JOIN claims c ON c.id = t.id "
-            "WHERE t.r > ? AND t.r <= ? ORDER BY t.r",
+            "SELECT t.id, c.text FROM (SELECT rowid AS r, id FROM _todo) t "
+            "JOIN claims c ON c.id = t.id WHERE t.r >= ? AND t.r < ? ORDER BY t.r",
             [done, done + CHECKPOINT_EVERY],
         ).fetchall()
         for i in range(0, len(rows), EMBED_BATCH):
