@@ -294,17 +294,23 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
         "CREATE OR REPLACE TEMP TABLE _actor_node "
         "(article_id VARCHAR, local_id VARCHAR, node INTEGER, ord BIGINT)"
     )
-    # Sorted into a table first: a sort feeding a streamed result cannot spill to disk.
-    # A plain table, since a second cursor (another connection) reads it while this one
-    # writes the mapping.
-    con.execute(
-        "CREATE OR REPLACE TABLE _actor_rows AS "
+    # One join per statement (the speaker test was a correlated subquery beside a join
+    # and a sort: it ran out of a 32 MB bound at 100k articles), then sorted into a
+    # table: a sort feeding a streamed result cannot spill to disk. A plain table, since
+    # a second cursor (another connection) reads it while this one writes the mapping.
+    join_stepwise(con, "_actor_joined", (
         "SELECT aa.article_id, aa.local_id, aa.name, aa.type, aa.aliases, "
-        "coalesce(json_array_length(aa.mentions), 0), EXISTS (SELECT 1 FROM attributions t "
-        "WHERE t.article_id = aa.article_id AND t.source_actor = aa.local_id) "
-        "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
-        "ORDER BY a.seq, aa.local_id"
+        "coalesce(json_array_length(aa.mentions), 0) AS n_mentions, a.seq "
+        "FROM article_actors aa JOIN articles a ON a.id = aa.article_id",
+        "SELECT r.*, s.article_id IS NOT NULL AS speaks FROM {prev} r LEFT JOIN "
+        "(SELECT DISTINCT article_id, source_actor FROM attributions) s "
+        "ON s.article_id = r.article_id AND s.source_actor = r.local_id",
+    ))
+    con.execute(
+        "CREATE OR REPLACE TABLE _actor_rows AS SELECT article_id, local_id, name, type, "
+        "aliases, n_mentions, speaks FROM _actor_joined ORDER BY seq, local_id"
     )
+    con.execute("DROP TABLE _actor_joined")
     cur = con.cursor().execute("SELECT * FROM _actor_rows")
     nodes: list[_Node] = []
     index: dict[tuple, int] = {}
