@@ -236,8 +236,8 @@ class CorpusBuilder:
 
 
 # DuckDB's memory bound for a build; its sorts, joins and temp tables spill beyond it.
-# 64 MB builds the 100k-article benchmark, and the derived tables of the real PolNeAR
-# + PTC corpus are computed at 32 MB too; docs/corpus.md has the figures.
+# 64 MB builds the 100k-article benchmark; the 381 real PolNeAR + PTC records build at
+# 32 MB too; docs/corpus.md has the figures.
 BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "64MB")
 
 
