@@ -8,8 +8,8 @@ claim in the cell of its nearest centroid) and each claim is compared exactly wi
 claims of its PROBES nearest cells; pairs at a high enough cosine are candidate links
 (``candidate_pairs``). Cells hold ~CELL claims however large the corpus, so the cost
 grows as n, not n^2, and the vectors wait in a scratch file, not in RAM: only a cell's
-worth of them is read at a time. The candidate pairs and the kept links wait in DuckDB
-temp tables. Clusters are the connected components of the kept links.
+worth of them is read at a time. The candidate pairs wait in a DuckDB temp table.
+Clusters are the connected components of the kept links.
 """
 
 from __future__ import annotations
@@ -520,10 +520,12 @@ def _vector_batches(
         yield rows, np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, -1)
 
 
-def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
-    """Fill the temp table ``_links`` (a, b, sim) with the candidate pairs of ``_cand``
-    that are one claim (cosine tiers, conflicts). The texts and speakers come from a
-    join materialised a step at a time and are read back in chunks."""
+def _keep(
+    con: duckdb.DuckDBPyConnection, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs of ``_cand`` that are one claim (cosine tiers, conflicts), as
+    (a, b, sim) arrays. The texts and speakers come from a join materialised a step at
+    a time and are read back in chunks."""
     join_stepwise(con, "_cand_text", (
         "SELECT l.*, r.id AS ida, r.speaker AS spa FROM _cand l JOIN _claim_rows r ON r.n = l.a",
         "SELECT l.*, r.id AS idb, r.speaker AS spb FROM {prev} l "
@@ -533,8 +535,7 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.ta, c.text AS tb FROM {prev} l "
         "JOIN claims c ON c.id = l.idb",
     ))
-    # The kept pairs are held as arrays (24 bytes a link) until the reader is done:
-    # this connection cannot write while it reads.
+    # The kept pairs are held as arrays: 24 bytes a link.
     kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
         a, b, sim, spa, spb, ta, tb = (c.to_pylist() for c in batch.columns)
@@ -551,11 +552,10 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
                      np.asarray(sim, dtype=np.float64)[ok]))
     con.execute("DROP TABLE _cand_text")
     con.execute("DROP TABLE _cand")
-    cols = [np.concatenate(c) for c in zip(*kept, strict=True)] if kept else [
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)]
-    con.register("_kept", pa.table(dict(zip(("a", "b", "sim"), cols, strict=True))))
-    con.execute("CREATE OR REPLACE TEMP TABLE _links AS SELECT a, b, sim FROM _kept")
-    con.unregister("_kept")
+    if not kept:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    a, b, sim = (np.concatenate(c) for c in zip(*kept, strict=True))
+    return a, b, sim
 
 
 def cluster_numbers(size: int, a: np.ndarray, b: np.ndarray, in_order: np.ndarray) -> np.ndarray:
@@ -580,8 +580,8 @@ def cluster_claims(
     """Fill ``claim_links`` and ``claims.cluster_id`` (clusters rows come from provenance).
 
     The vectors stream from DuckDB to a scratch file and are read back a cell at a time;
-    candidate pairs and links wait in temp tables. Held in memory: a few integers per
-    claim and the kept links. Claims are numbered by their vector's row id.
+    candidate pairs wait in a temp table. Held in memory: a few integers per claim and
+    the kept links. Claims are numbered by their vector's row id.
     """
     embed_new(con, enc)
     # One join per statement and no window over every claim, so that each step can
@@ -609,11 +609,9 @@ def cluster_claims(
     low = min(threshold, SAME_SOURCE_COSINE, LEXICAL_COSINE)
     with _Scratch(_vector_batches(con, enc.name)) as scratch:
         candidate_pairs(con, scratch, low)
-    _keep(con, threshold)  # pairs of vectors that are no stored claim drop out in its join
-    ends = con.execute("SELECT a, b FROM _links").fetchnumpy()
-    label = cluster_numbers(int(by_order.max()) + 1, np.asarray(ends["a"], dtype=np.int64),
-                            np.asarray(ends["b"], dtype=np.int64), by_order)
-    del ends
+    # Pairs of vectors that are no stored claim drop out in _keep's join.
+    a, b, sim = _keep(con, threshold)
+    label = cluster_numbers(int(by_order.max()) + 1, a, b, by_order)
     # In slices, each its own transaction: an update's undo data stays in memory until
     # it commits, and one over every claim does not fit a small memory bound.
     for lo in range(0, len(by_order), UPDATE_CHUNK):
@@ -627,10 +625,12 @@ def cluster_claims(
     # Written into the file now: pending, the cluster id on every claim took the memory
     # provenance's sort needs under a small bound.
     con.execute("CHECKPOINT")
+    con.register("_links", pa.table({"a": a, "b": b, "sim": sim}))
     join_stepwise(con, "_link_ids", (
         "SELECT ra.id AS a, l.b, l.sim FROM _links l JOIN _claim_rows ra ON ra.n = l.a",
         "SELECT l.a, rb.id AS b, l.sim FROM {prev} l JOIN _claim_rows rb ON rb.n = l.b",
     ))
+    con.unregister("_links")
     con.execute("INSERT INTO claim_links SELECT a, b, sim FROM _link_ids ORDER BY a, b")
-    for table in ("_link_ids", "_links", "_claim_rows"):
+    for table in ("_link_ids", "_claim_rows"):
         con.execute(f"DROP TABLE {table}")
