@@ -26,7 +26,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .db import join_stepwise, one_thread
+from .db import join_stepwise, read_sorted
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -66,6 +66,9 @@ CELL = 512
 PROBES = 16
 KMEANS_SAMPLE = 40_000
 KMEANS_ITERATIONS = 2
+# (cell, claim) rows sorted at a time (read_sorted). 18.6M (200k benchmark articles)
+# sorted on one thread under 64 MB; more were not tried.
+PROBE_SORT_ROWS = 8_000_000
 # Rows per side of one similarity product: bounds memory inside a crowded cell.
 BLOCK = 2048
 # Candidate pairs held before they are made unique and written out (24 bytes each,
@@ -393,16 +396,10 @@ def _cells(
         con.execute("INSERT INTO _probe SELECT cell, pos, member FROM _p")
         con.unregister("_p")
     del index
-    # Sorted into a table first: a sort feeding a streamed result cannot spill to disk.
-    # On one thread: on two, this sort (18.6M rows at 200k articles) ran out of a 64 MB
-    # bound.
-    with one_thread(con):
-        con.execute("CREATE OR REPLACE TEMP TABLE _probe_sorted AS "
-                    "SELECT cell, pos, member FROM _probe ORDER BY cell, pos")
-    con.execute("DROP TABLE _probe")
-    reader = con.sql("SELECT cell, pos, member FROM _probe_sorted").to_arrow_reader(
-        CHUNK * PROBES
-    )
+    # Sorted into tables, a bucket of whole cells at a time: a sort feeding a streamed
+    # result cannot spill, and one sort of every row outgrows a small bound (read_sorted).
+    reader = read_sorted(con, "_probe", order_by="cell, pos", bucket="cell",
+                         max_rows=PROBE_SORT_ROWS, batch_rows=CHUNK * PROBES)
     current, parts = -1, []
     for batch in reader:
         cell = batch.column(0).to_numpy()
@@ -417,7 +414,7 @@ def _cells(
             parts.append((pos[lo:hi], member[lo:hi]))
     if parts:
         yield _cell_group(parts)
-    con.execute("DROP TABLE _probe_sorted")
+    con.execute("DROP TABLE _probe")
 
 
 def _cell_group(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -598,12 +595,8 @@ def cluster_claims(
         "LEFT JOIN article_actors aa ON aa.article_id = r.article_id "
         "AND aa.local_id = r.source_local_actor",
     ))
-    # Row ids in corpus order: clusters are numbered by first appearance.
-    by_order = np.asarray(
-        con.execute("SELECT n FROM _claim_rows ORDER BY seq, start_offset, id").fetchnumpy()["n"],
-        dtype=np.int64,
-    )
-    if not len(by_order):
+    ((count,),) = con.execute("SELECT count(*) FROM _claim_rows").fetchall()
+    if not count:
         con.execute("DROP TABLE _claim_rows")
         return
     low = min(threshold, SAME_SOURCE_COSINE, LEXICAL_COSINE)
@@ -611,6 +604,12 @@ def cluster_claims(
         candidate_pairs(con, scratch, low)
     # Pairs of vectors that are no stored claim drop out in _keep's join.
     a, b, sim = _keep(con, threshold)
+    # Row ids in corpus order: clusters are numbered by first appearance. Read only now,
+    # so that they are not held beside the scratch file's row map during the cell pass.
+    by_order = np.asarray(
+        con.execute("SELECT n FROM _claim_rows ORDER BY seq, start_offset, id").fetchnumpy()["n"],
+        dtype=np.int64,
+    )
     label = cluster_numbers(int(by_order.max()) + 1, a, b, by_order)
     # In slices, each its own transaction: an update's undo data stays in memory until
     # it commits, and one over every claim does not fit a small memory bound.

@@ -91,6 +91,51 @@ def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET threads = {int(threads)}")
 
 
+def read_sorted(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    *,
+    order_by: str,
+    bucket: str,
+    max_rows: int,
+    batch_rows: int,
+    reader: duckdb.DuckDBPyConnection | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """The rows of ``table`` as Arrow batches, sorted by ``order_by`` within buckets.
+
+    One sort of every row outgrows a small memory bound once the table is large enough,
+    even spilling on one thread (provenance's 1.2M claim rows at 200k articles, 64 MB).
+    So the rows are cut into ceil(rows / max_rows) buckets by the integer expression
+    ``bucket`` (``hash(...)`` or a key that spreads evenly) and each bucket is sorted
+    into a table of its own: no sort grows with the corpus. Rows that share a bucket
+    value stay together, so a consumer grouping consecutive rows by a key the bucket is
+    computed from sees each group whole and once. Each bucket costs a scan of ``table``,
+    and a checkpoint before it writes out what the consumer wrote meanwhile.
+
+    reader: the connection to stream from (default ``con``); another connection cannot
+    see temp tables, so with one the sorted rows go to a plain table.
+    """
+    ((count,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    parts = max(1, -(-int(count) // max_rows))
+    kind = "TABLE" if reader is not None else "TEMP TABLE"
+    out = f"{table}_sorted"
+    for part in range(parts):
+        where = f"WHERE ({bucket}) % {parts} = {part}" if parts > 1 else ""
+        if part:
+            # What the consumer wrote while it read the last bucket is pending in memory
+            # until a checkpoint; it took the memory this sort needs (provenance at 100k).
+            con.execute("CHECKPOINT")
+        with one_thread(con):
+            con.execute(f"CREATE OR REPLACE {kind} {out} AS "
+                        f"SELECT * FROM {table} {where} ORDER BY {order_by}")
+        stream = (reader or con).sql(f"SELECT * FROM {out}").to_arrow_reader(batch_rows)
+        try:
+            yield from stream
+        finally:
+            stream.close()  # now, not whenever it is collected: the next bucket checkpoints
+        con.execute(f"DROP TABLE {out}")
+
+
 def _short(exc: BaseException) -> str:
     msg = " ".join(str(exc).split())
     return msg if len(msg) <= 160 else msg[:157] + "..."

@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from ..actors import normalise_name
 from .actors import key_of
-from .db import insert_rows, join_stepwise, one_thread
+from .db import insert_rows, join_stepwise, read_sorted
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 # benchmark corpus: 20,000 peaks at 362 MB in 40 s, 5,000 at 303 MB in 45 s, 2,000 at
 # 286 MB in 59 s.
 STREAM_ROWS = 5_000
+# Claim rows sorted at a time (read_sorted). 582k sorted on one thread under 64 MB;
+# 1.16M (200k benchmark articles) ran out of it.
+TRACE_SORT_ROWS = 250_000
 EARLIER = "earlier:"  # id prefix of the prefix-chain nodes behind "earlier reports"
 
 NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
@@ -325,16 +328,13 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
         "s.source_type, s.source_actor, s.source_role, s.actor_id "
         "FROM {prev} s JOIN articles a ON a.id = s.article_id",
     ))
-    # Sorted into a plain table (the work copy is ours to write; the reader is another
-    # connection): a sort feeding a streamed result cannot spill, and on two threads this
-    # sort of wide rows outgrew a 64 MB bound at 100k articles.
-    with one_thread(con):
-        con.execute(
-            "CREATE OR REPLACE TABLE _trace_rows AS "
-            "SELECT * FROM _trace_joined ORDER BY cluster_id"
-        )
-    con.execute("DROP TABLE _trace_joined")
-    reader = con.cursor().sql("SELECT * FROM _trace_rows").to_arrow_reader(STREAM_ROWS)
+    # Sorted in buckets of whole clusters (a sort feeding a streamed result cannot spill,
+    # and one sort of every wide row outgrew a 64 MB bound at 200k articles), into a
+    # plain table: the work copy is ours to write, and the reader is another connection.
+    reader = read_sorted(
+        con, "_trace_joined", order_by="cluster_id", bucket="hash(cluster_id)",
+        max_rows=TRACE_SORT_ROWS, batch_rows=STREAM_ROWS, reader=con.cursor(),
+    )
     lookup = con.cursor()
     key: str | None = None
     claims: list[_Claim] = []
@@ -360,7 +360,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
             )
     if claims:
         yield key, claims  # type: ignore[misc]
-    con.execute("DROP TABLE _trace_rows")
+    con.execute("DROP TABLE _trace_joined")
 
 
 def _resolve_relays(
