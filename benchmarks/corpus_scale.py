@@ -195,11 +195,15 @@ def main() -> None:
         return
     rows = []
     for size in args.sizes:
-        out = subprocess.run(
+        done = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--embedder", args.embedder],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
-        row = json.loads(out)
+            capture_output=True, text=True,
+        )
+        if done.returncode:
+            why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            print(f"{size:>7} articles: failed: {why}", flush=True)
+            continue
+        row = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(row)
         print(f"{row['size']:>7} articles: {row['seconds']:8.1f} s  "
               f"{row['size'] / row['seconds']:8.1f} articles/s  peak RSS {row['rss_mb']:7.0f} MB  "
