@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import numpy as np
 import pytest
@@ -66,20 +68,28 @@ def test_outer_relay_sentence_is_not_a_second_claim():
     assert [c["text"] for c in claims_from_record(rec)] == [inner]
 
 
-def test_cell_path_links_and_is_the_same_on_every_build(tmp_path, monkeypatch):
-    # More claims than the exact path takes, so the claims are split into cells.
+def cell_path_records(monkeypatch, seed: int, repeats: Callable[[int], int | None]) -> list:
+    """30 records of 3 random-word claims, more than the exact path takes, so the
+    claims are split into cells; article a's first claim repeats the first claim of
+    article ``repeats(a)`` (None: no repeat)."""
     monkeypatch.setattr(claims_mod, "EXACT_MAX", 20)
     monkeypatch.setattr(claims_mod, "CELL", 16)
     monkeypatch.setattr(claims_mod, "PROBES", 2)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     words = [f"w{i}" for i in range(400)]
-    recs = []
+    recs: list = []
     for a in range(30):
         sents = [" ".join(rng.choice(words, 8)) for _ in range(3)]
-        if a % 10 == 9:  # a repeat of article 0's first claim in another outlet
-            sents[0] = recs[0]["attributions"][0]["content"]["text"]
-        text = ". ".join(sents) + "."
-        recs.append(_record(f"a{a}", text, sents, f"Outlet {a % 7}"))
+        source = repeats(a)
+        if source is not None:
+            sents[0] = recs[source]["attributions"][0]["content"]["text"]
+        recs.append(_record(f"a{a}", ". ".join(sents) + ".", sents, f"Outlet {a % 7}"))
+    return recs
+
+
+def test_cell_path_links_and_is_the_same_on_every_build(tmp_path, monkeypatch):
+    # every tenth article repeats article 0's first claim, in another outlet
+    recs = cell_path_records(monkeypatch, 3, lambda a: 0 if a % 10 == 9 else None)
     runs = []
     for n in range(2):
         db = str(tmp_path / f"c{n}.duckdb")

@@ -11,7 +11,7 @@ from sourcetrace.corpus.build import build
 from sourcetrace.corpus.db import connect, read_sorted
 from sourcetrace.corpus.embed import HashingEmbedder
 
-from .test_claims import _record
+from .test_claims import cell_path_records
 
 
 def _groups(con: duckdb.DuckDBPyConnection, max_rows: int) -> list[tuple[int, list[int]]]:
@@ -48,18 +48,8 @@ def test_buckets_keep_each_group_whole_and_sorted():
 
 
 def test_derived_tables_are_the_same_when_sorts_are_cut(tmp_path, monkeypatch):
-    # Enough claims for the cell path, and repeats across outlets for real clusters.
-    monkeypatch.setattr(claims_mod, "EXACT_MAX", 20)
-    monkeypatch.setattr(claims_mod, "CELL", 16)
-    monkeypatch.setattr(claims_mod, "PROBES", 2)
-    rng = np.random.default_rng(11)
-    words = [f"w{i}" for i in range(400)]
-    recs = []
-    for a in range(30):
-        sents = [" ".join(rng.choice(words, 8)) for _ in range(3)]
-        if a % 6 == 5:
-            sents[0] = recs[a % 4]["attributions"][0]["content"]["text"]
-        recs.append(_record(f"a{a}", ". ".join(sents) + ".", sents, f"Outlet {a % 7}"))
+    # Repeats across outlets, of four different claims, for real clusters.
+    recs = cell_path_records(monkeypatch, 11, lambda a: a % 4 if a % 6 == 5 else None)
     queries = {
         "claims": "SELECT id, cluster_id FROM claims",
         "claim_links": "SELECT * FROM claim_links",
