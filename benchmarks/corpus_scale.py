@@ -217,9 +217,11 @@ def main() -> None:
         b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
             (x - mx) ** 2 for x in xs)
         print(f"build-time growth exponent: {b:.3f} (target <= 1.15)")
-        # Also against the next smaller size: the smallest corpus does not fill DuckDB's
-        # memory bound, so flat means the peak stops growing between the larger sizes.
-        for lo, hi in [(rows[0], rows[-1])] + ([(rows[-2], rows[-1])] if len(rows) > 2 else []):
+        # Also size against size: the smallest corpora do not fill DuckDB's memory bound,
+        # so flat means the peak stops growing once it is full.
+        steps = list(zip(rows[:-1], rows[1:], strict=True)) if len(rows) > 2 else []
+        pairs = [(rows[0], rows[-1]), *steps]
+        for lo, hi in pairs:
             print(f"peak RSS {hi['size']}/{lo['size']}: {hi['rss_mb'] / lo['rss_mb']:.2f}x "
                   f"for {hi['size'] / lo['size']:.0f}x the articles")
         speed = [r["size"] / r["seconds"] for r in rows]

@@ -132,13 +132,13 @@ def test_clusters_given_in_slices_match_one_update(tmp_path, monkeypatch):
 
 def _batches(vecs: np.ndarray, size: int = 100):
     for s in range(0, len(vecs), size):
-        yield np.arange(s, min(len(vecs), s + size), dtype=np.int64) + 1000, vecs[s : s + size]
+        yield vecs[s : s + size]
 
 
 def _exact(vecs: np.ndarray, low: float) -> set[tuple[int, int]]:
     sims = vecs @ vecs.T
     ii, jj = np.nonzero(np.triu(sims >= low, 1))
-    return {(int(i) + 1000, int(j) + 1000) for i, j in zip(ii, jj, strict=True)}
+    return {(int(i), int(j)) for i, j in zip(ii, jj, strict=True)}
 
 
 def _pairs(scratch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -173,7 +173,7 @@ def test_cells_find_the_pairs_exact_search_finds(monkeypatch):
     assert len(found & exact) / len(exact) > 0.95
     assert found <= exact  # every candidate is a real pair at the threshold
     assert all(x < y for x, y in found) and len(found) == len(a)
-    true = np.einsum("ij,ij->i", vecs[a - 1000], vecs[b - 1000])
+    true = np.einsum("ij,ij->i", vecs[a], vecs[b])
     assert np.abs(sim - true).max() < 0.01  # cosines from the f16 scratch copy
 
 
@@ -198,17 +198,49 @@ def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
     vecs = _topics(1, 30, 0.05, seed=2)  # 30 near-copies of one claim: 435 pairs
     with claims_mod._Scratch(_batches(vecs, 7)) as scratch:
         a, b, _sim = _pairs(scratch)
-    per_claim = np.bincount(np.concatenate([a, b]) - 1000, minlength=30)
+    per_claim = np.bincount(np.concatenate([a, b]), minlength=30)
     assert len(a) < 435
     assert per_claim.min() >= 4  # each keeps its 4 nearest (and is kept by others)
 
 
+def _numbered(links: list[tuple[int, int]], order: list[int]) -> list[int]:
+    """cluster_numbers on claims 0..len(order)-1 appearing in ``order``: each claim's number."""
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE _kept (a BIGINT, b BIGINT, sim DOUBLE)")
+    if links:
+        con.executemany("INSERT INTO _kept VALUES (?, ?, 1.0)", links)
+    con.execute("CREATE TEMP TABLE _claim_rows (n BIGINT, id VARCHAR, seq INTEGER, "
+                "start_offset INTEGER)")
+    # Corpus order is (seq, start_offset, id): here article 0, offsets by appearance.
+    con.executemany("INSERT INTO _claim_rows VALUES (?, ?, 0, ?)",
+                    [(n, f"c{n}", at) for at, n in enumerate(order)])
+    claims_mod.cluster_numbers(con)
+    got = dict(con.execute("SELECT id, k FROM _cluster").fetchall())
+    con.close()
+    return [got[f"c{n}"] for n in range(len(order))]
+
+
 def test_clusters_are_numbered_by_first_appearance():
-    a, b = np.array([0, 3]), np.array([2, 4])
-    got = claims_mod.cluster_numbers(6, a, b, np.array([5, 3, 0, 4, 2, 1]))
-    assert got.tolist() == [1, 2, 3, 2, 3, 4]
-    none = np.zeros(0, dtype=np.int64)
-    assert claims_mod.cluster_numbers(3, none, none, np.array([2, 0, 1])).tolist() == [1, 2, 3]
+    # Appearing as 5, 3, 0, 4, 2, 1 with 0-2 and 3-4 linked: 5 first, then {3, 4}, ...
+    assert _numbered([(0, 2), (3, 4)], [5, 3, 0, 4, 2, 1]) == [3, 4, 3, 2, 2, 1]
+    assert _numbered([], [2, 0, 1]) == [2, 3, 1]
+
+
+def test_components_of_long_chains_and_stars_are_whole():
+    rng = np.random.default_rng(4)
+    # A 200-claim path in shuffled order, a star of 50, and 30 loose claims.
+    path = rng.permutation(200)
+    links = [(int(path[i]), int(path[i + 1])) for i in range(199)]
+    links += [(200, 200 + i) for i in range(1, 50)]
+    order = rng.permutation(280).tolist()
+    got = _numbered([(min(x, y), max(x, y)) for x, y in links], order)
+    first = min(order.index(n) for n in range(250))
+    want_first = 1 + len({n for n in order[:first] if n >= 250})
+    assert len(set(got[:200])) == 1 and len(set(got[200:250])) == 1
+    assert got[0] != got[200]
+    assert len(set(got[250:])) == 30 and not set(got[250:]) & {got[0], got[200]}
+    assert sorted(set(got)) == list(range(1, 33))  # dense: 32 clusters
+    assert min(got[0], got[200]) == want_first
 
 
 def test_scratch_reads_give_the_rows_asked_for():
@@ -218,7 +250,7 @@ def test_scratch_reads_give_the_rows_asked_for():
         got = scratch.take(pos)
         assert got.dtype == np.float32 and got.shape == (9, 64)
         assert np.abs(got - vecs[pos]).max() < 1e-2  # f16 storage
-        assert scratch.rows.tolist() == list(range(1000, 1100))
+        assert len(scratch) == 100
         runs = np.array([8, 5, 6, 7, 21, 20, 99])  # consecutive rows are read together
         assert np.abs(scratch.take(runs) - vecs[runs]).max() < 1e-2
         assert scratch.take(np.zeros(0, dtype=np.int64)).shape == (0, 64)

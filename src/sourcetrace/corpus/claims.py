@@ -26,7 +26,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .db import join_stepwise, read_sorted
+from .db import insert_spooled, join_stepwise, read_sorted
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -53,6 +53,7 @@ MIN_STEM_OVERLAP = 0.5
 # Candidate links kept per claim and cell (a claim repeated by hundreds of articles
 # would otherwise make n^2 pairs; the components still join through the kept ones).
 K_NEIGHBOURS = 16
+TOP_ROWS = 256  # crowded rows cut to their nearest at a time
 EMBED_BATCH = 256
 CHECKPOINT_EVERY = 16_384  # claims embedded between checkpoints
 # Vectors read from DuckDB at a time.
@@ -292,27 +293,25 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
 
 
 class _Scratch:
-    """The claim vectors (f16) in an unnamed temp file, read back with pread.
+    """The claim vectors (f16) in an unnamed temp file, read back with pread; a vector's
+    position in the file is its claim's number in ``_claim_rows``.
 
     Reads go through the kernel's page cache and are copied out, so the file's pages are
     never part of this process: a mapping counted them (the large page-cache folios
-    behind scattered row reads) and grew with the corpus. ``rows`` maps a position to
-    the vector's row id in ``claim_vectors``.
+    behind scattered row reads) and grew with the corpus.
     """
 
-    def __init__(self, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(self, batches: Iterable[np.ndarray]) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        rows, dim = [], 0
-        for r, v in batches:
+        self.size, self.dim = 0, 0
+        for v in batches:
             self._file.write(np.ascontiguousarray(v, dtype=np.float16).tobytes())
-            rows.append(r)
-            dim = v.shape[1]
+            self.size += len(v)
+            self.dim = v.shape[1]
         self._file.flush()
-        self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        self.dim = dim
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self.size
 
     def take(self, positions: np.ndarray) -> np.ndarray:
         """float32 vectors at the given positions (one read per run of consecutive ones)."""
@@ -395,7 +394,7 @@ def _cells(
         }))
         con.execute("INSERT INTO _probe SELECT cell, pos, member FROM _p")
         con.unregister("_p")
-    del index
+    del index, cent  # the cells are chosen: nothing of size k is held during the pass
     # Sorted into tables, a bucket of whole cells at a time: a sort feeding a streamed
     # result cannot spill, and one sort of every row outgrows a small bound (read_sorted).
     reader = read_sorted(con, "_probe", order_by="cell, pos", bucket="cell",
@@ -426,67 +425,69 @@ def _cell_group(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray,
 def _block_pairs(
     qpos: np.ndarray, mpos: np.ndarray, sims: np.ndarray, low: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(query, member, sim) positions at sim >= low: at most K_NEIGHBOURS per query row."""
+    """(query, member, sim) positions at sim >= low: at most K_NEIGHBOURS per query row.
+
+    Crowded rows (a claim repeated across the corpus) are cut to their nearest before
+    any index arrays are made, TOP_ROWS rows at a time: indices of every hit of a dense
+    block were 64 MB, and cells of repeats grow with the corpus.
+    """
     sims[np.equal.outer(qpos, mpos)] = -1.0  # a claim is not its own neighbour
-    r, c = np.nonzero(sims >= low)
-    crowded = np.bincount(r, minlength=len(qpos)) > K_NEIGHBOURS
-    if crowded.any():
-        keep = ~crowded[r]
-        rows = np.flatnonzero(crowded)
+    hit = sims >= low
+    crowded = np.count_nonzero(hit, axis=1) > K_NEIGHBOURS
+    sparse = np.flatnonzero(~crowded)
+    r, c = np.nonzero(hit[sparse])
+    rs, cs = [sparse[r]], [c]
+    dense = np.flatnonzero(crowded)
+    for lo in range(0, len(dense), TOP_ROWS):
+        rows = dense[lo : lo + TOP_ROWS]
         top = np.argpartition(sims[rows], -K_NEIGHBOURS, axis=1)[:, -K_NEIGHBOURS:]
-        r = np.concatenate([r[keep], np.repeat(rows, K_NEIGHBOURS)])
-        c = np.concatenate([c[keep], top.ravel()])
+        rs.append(np.repeat(rows, K_NEIGHBOURS))
+        cs.append(top.ravel())
+    r, c = np.concatenate(rs), np.concatenate(cs)
     return qpos[r], mpos[c], sims[r, c].astype(np.float64)
 
 
 def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: float) -> int:
-    """Fill the temp table ``_cand`` (a, b, sim): row-id pairs (a < b) at cosine >= low,
-    each claim against its cells' members. Returns the number of pairs.
+    """Fill the temp table ``_cand`` (a, b, sim): scratch-position pairs (a < b) at
+    cosine >= low, each claim against its cells' members. Returns the number of pairs.
 
     A pair is found from both ends and from several cells. The pairs wait on disk, not
     in arrays, so what is held does not grow with the corpus: each PAIR_BUFFER found are
-    made unique and appended to an Arrow stream in a scratch file (the cells are still
-    being read from this connection, so it cannot write), and one GROUP BY over that
-    stream, which can spill, leaves each pair once.
+    made unique and spooled (the cells are still being read from this connection, so it
+    cannot write), and one GROUP BY over the spool, which can spill, leaves each pair
+    once.
     """
     schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    buffered = 0
-    with tempfile.TemporaryDirectory(prefix="sourcetrace-pairs-") as tmp:
-        path = os.path.join(tmp, "pairs.arrows")
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, schema) as out:
 
-            def write() -> None:
-                nonlocal buffered
-                if parts:
-                    i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
-                    a, b = scratch.rows[i], scratch.rows[j]
-                    a, b, sim = _unique(np.minimum(a, b), np.maximum(a, b), sim)
-                    out.write_table(pa.table({"a": a, "b": b, "sim": sim}, schema=schema))
-                    parts.clear()
-                buffered = 0
+    def found() -> Iterator[pa.Table]:
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        buffered = 0
 
-            for members, queries in _cells(con, scratch):
-                for ms in range(0, len(members), BLOCK):
-                    mpos = members[ms : ms + BLOCK]
-                    vm = scratch.take(mpos)
-                    for qs in range(0, len(queries), BLOCK):
-                        qpos = queries[qs : qs + BLOCK]
-                        parts.append(_block_pairs(qpos, mpos, scratch.take(qpos) @ vm.T, low))
-                        buffered += len(parts[-1][0])
-                        if buffered >= PAIR_BUFFER:
-                            write()
-            write()
-        with pa.OSFile(path, "rb") as source:
-            con.register("_found", pa.ipc.open_stream(source))
-            # Both ends of a pair read the same two f16 vectors: one cosine, either kept.
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _cand AS "
-                "SELECT a, b, max(sim) AS sim FROM _found GROUP BY a, b"
-            )
-            con.unregister("_found")
-    row = con.execute("SELECT count(*) FROM _cand").fetchone()
-    return int(row[0]) if row else 0
+        def merged() -> pa.Table:
+            i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
+            parts.clear()
+            a, b, sim = _unique(np.minimum(i, j), np.maximum(i, j), sim)
+            return pa.table({"a": a, "b": b, "sim": sim}, schema=schema)
+
+        for members, queries in _cells(con, scratch):
+            for ms in range(0, len(members), BLOCK):
+                mpos = members[ms : ms + BLOCK]
+                vm = scratch.take(mpos)
+                for qs in range(0, len(queries), BLOCK):
+                    qpos = queries[qs : qs + BLOCK]
+                    parts.append(_block_pairs(qpos, mpos, scratch.take(qpos) @ vm.T, low))
+                    buffered += len(parts[-1][0])
+                    if buffered >= PAIR_BUFFER:
+                        yield merged()
+                        buffered = 0
+        if parts:
+            yield merged()
+
+    # Both ends of a pair read the same two f16 vectors: one cosine, either kept.
+    insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _cand AS "
+                   "SELECT a, b, max(sim) AS sim FROM _spool GROUP BY a, b", schema, found())
+    ((count,),) = con.execute("SELECT count(*) FROM _cand").fetchall()
+    return int(count)
 
 
 def _unique(
@@ -497,32 +498,33 @@ def _unique(
     return i[first], j[first], sim[first]
 
 
-def _vector_batches(
-    con: duckdb.DuckDBPyConnection, model: str
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(row ids, float32 vectors) in CHUNK-sized pieces, in the table's stored order.
+def _vector_batches(con: duckdb.DuckDBPyConnection, model: str) -> Iterator[np.ndarray]:
+    """The float32 vectors in CHUNK-sized pieces, in ascending row id: the order of
+    ``_positions``, so a vector's place in the stream is its claim's number.
 
-    A plain scan keeps DuckDB's insertion order, so the cells are the same on every run;
-    a join or a sort would reorder the rows or hold every vector at once.
+    A plain scan keeps DuckDB's insertion order, which is row id order; an ORDER BY
+    would sort every vector at once. The order is checked, not assumed.
     """
     reader = con.sql(
         "SELECT rowid, vector FROM claim_vectors WHERE model = $model",
         params={"model": model},
     ).to_arrow_reader(BLOCK)
+    last = -1
     for batch in reader:
         if batch.num_rows == 0:
             continue
-        rows = batch.column(0).to_numpy().astype(np.int64)
+        rows = batch.column(0).to_numpy()
+        if rows[0] <= last or (np.diff(rows) <= 0).any():
+            raise RuntimeError("claim_vectors was not scanned in row id order")
+        last = int(rows[-1])
         flat = batch.column(1).values.to_numpy(zero_copy_only=False)
-        yield rows, np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, -1)
+        yield np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, -1)
 
 
-def _keep(
-    con: duckdb.DuckDBPyConnection, threshold: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The candidate pairs of ``_cand`` that are one claim (cosine tiers, conflicts), as
-    (a, b, sim) arrays. The texts and speakers come from a join materialised a step at
-    a time and are read back in chunks."""
+def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Fill the temp table ``_kept`` (a, b, sim) with the candidate pairs of ``_cand``
+    that are one claim (cosine tiers, conflicts). The texts and speakers come from a
+    join materialised a step at a time and are read back in chunks."""
     join_stepwise(con, "_cand_text", (
         "SELECT l.*, r.id AS ida, r.speaker AS spa FROM _cand l JOIN _claim_rows r ON r.n = l.a",
         "SELECT l.*, r.id AS idb, r.speaker AS spb FROM {prev} l "
@@ -532,43 +534,69 @@ def _keep(
         "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.ta, c.text AS tb FROM {prev} l "
         "JOIN claims c ON c.id = l.idb",
     ))
-    # The kept pairs are held as arrays: 24 bytes a link.
-    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
-        a, b, sim, spa, spb, ta, tb = (c.to_pylist() for c in batch.columns)
-        ok = np.array([
-            not conflict(x, y) and (
-                s >= threshold
-                or (s >= SAME_SOURCE_COSINE and p is not None and p == q)
-                or (s >= LEXICAL_COSINE and lexical_support(x, y))
-            )
-            for s, p, q, x, y in zip(sim, spa, spb, map(embedding_text, ta),
-                                     map(embedding_text, tb), strict=True)
-        ], dtype=bool)
-        kept.append((np.asarray(a, dtype=np.int64)[ok], np.asarray(b, dtype=np.int64)[ok],
-                     np.asarray(sim, dtype=np.float64)[ok]))
+    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
+
+    def kept() -> Iterator[pa.Table]:
+        for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
+            a, b, sim, spa, spb, ta, tb = (c.to_pylist() for c in batch.columns)
+            ok = pa.array([
+                not conflict(x, y) and (
+                    s >= threshold
+                    or (s >= SAME_SOURCE_COSINE and p is not None and p == q)
+                    or (s >= LEXICAL_COSINE and lexical_support(x, y))
+                )
+                for s, p, q, x, y in zip(sim, spa, spb, map(embedding_text, ta),
+                                         map(embedding_text, tb), strict=True)
+            ], type=pa.bool_())
+            yield pa.table({"a": a, "b": b, "sim": sim}, schema=schema).filter(ok)
+
+    insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _kept AS SELECT * FROM _spool",
+                   schema, kept())
     con.execute("DROP TABLE _cand_text")
     con.execute("DROP TABLE _cand")
-    if not kept:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    a, b, sim = (np.concatenate(c) for c in zip(*kept, strict=True))
-    return a, b, sim
 
 
-def cluster_numbers(size: int, a: np.ndarray, b: np.ndarray, in_order: np.ndarray) -> np.ndarray:
-    """Cluster number (1, 2, ... by first appearance) of each row id in ``in_order``:
-    connected components of the links a[k]-b[k], in arrays rather than a Python object
-    per claim."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def cluster_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the temp table ``_cluster`` (id, k): each claim of ``_claim_rows`` (n, id,
+    seq, start_offset) with its cluster number, 1, 2, ... by first appearance in corpus
+    order, the clusters being the connected components of the links ``_kept`` (a, b).
 
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size))
-    _n, comp = connected_components(graph, directed=False)
-    comp = comp[in_order]
-    roots, first = np.unique(comp, return_index=True)
-    number = np.zeros(int(comp.max(initial=0)) + 1, dtype=np.int64)
-    number[roots[np.argsort(first)]] = np.arange(1, len(roots) + 1)
-    return number[comp]
+    All in DuckDB, a statement at a time (each can spill), so nothing held grows with
+    the corpus: min-label propagation with pointer jumping over the linked claims, until
+    no label falls. Labels only fall, so an unchanged sum means a fixed point.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE _edge AS "
+                "SELECT a AS x, b AS y FROM _kept UNION ALL SELECT b, a FROM _kept")
+    con.execute("CREATE OR REPLACE TEMP TABLE _label AS "
+                "SELECT x AS n, least(x, min(y)) AS l FROM _edge GROUP BY x")
+    total = None
+    while True:
+        con.execute("CREATE OR REPLACE TEMP TABLE _near AS "
+                    "SELECT e.x AS n, min(l.l) AS l FROM _edge e JOIN _label l ON l.n = e.y "
+                    "GROUP BY e.x")
+        join_stepwise(con, "_label", (
+            "SELECT o.n, least(o.l, m.l) AS l FROM {prev} o JOIN _near m ON m.n = o.n",
+            "SELECT o.n, least(o.l, p.l) AS l FROM {prev} o JOIN {prev} p ON p.n = o.l",
+        ))
+        ((now,),) = con.execute("SELECT sum(l) FROM _label").fetchall()
+        if now == total:
+            break
+        total = now
+    # A claim's place in corpus order is its row's place in _order; a cluster's number
+    # is its first claim's rank among the clusters' first claims (_first's row id).
+    con.execute("CREATE OR REPLACE TEMP TABLE _order AS "
+                "SELECT n, id FROM _claim_rows ORDER BY seq, start_offset, id")
+    join_stepwise(con, "_root", (
+        "SELECT o.rowid AS o, o.id, coalesce(l.l, o.n) AS root FROM _order o "
+        "LEFT JOIN _label l ON l.n = o.n",
+    ))
+    con.execute("CREATE OR REPLACE TEMP TABLE _first AS "
+                "SELECT root, min(o) AS o FROM _root GROUP BY root ORDER BY o")
+    join_stepwise(con, "_cluster", (
+        "SELECT r.id, f.rowid + 1 AS k FROM _root r JOIN _first f ON f.root = r.root",
+    ))
+    for table in ("_edge", "_near", "_label", "_order", "_root", "_first"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def cluster_claims(
@@ -577,24 +605,29 @@ def cluster_claims(
     """Fill ``claim_links`` and ``claims.cluster_id`` (clusters rows come from provenance).
 
     The vectors stream from DuckDB to a scratch file and are read back a cell at a time;
-    candidate pairs wait in a temp table. Held in memory: a few integers per claim and
-    the kept links. Claims are numbered by their vector's row id.
+    candidate pairs, kept links and cluster numbers are DuckDB temp tables. Held in
+    memory: a cell's vectors and pairs, and the cell centroids (k = claims / CELL).
+    Claims are numbered by their vector's position in row id order.
     """
     embed_new(con, enc)
     # One join per statement and no window over every claim, so that each step can
     # spill: the speaker is the corpus actor's id itself.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _claim_rows AS "
-        "SELECT v.rowid AS n, c.id, c.article_id, c.start_offset, c.source_local_actor "
-        "FROM claims c JOIN claim_vectors v ON v.claim_id = c.id AND v.model = $model",
+        "CREATE OR REPLACE TEMP TABLE _positions AS "
+        "SELECT rowid AS v FROM claim_vectors WHERE model = $model ORDER BY rowid",
         {"model": enc.name},
     )
     join_stepwise(con, "_claim_rows", (
+        "SELECT p.rowid AS n, p.v FROM _positions p",
+        "SELECT r.n, v.claim_id FROM {prev} r JOIN claim_vectors v ON v.rowid = r.v",
+        "SELECT r.n, c.id, c.article_id, c.start_offset, c.source_local_actor FROM {prev} r "
+        "JOIN claims c ON c.id = r.claim_id",
         "SELECT r.*, a.seq FROM {prev} r JOIN articles a ON a.id = r.article_id",
         "SELECT r.n, r.id, r.seq, r.start_offset, aa.actor_id AS speaker FROM {prev} r "
         "LEFT JOIN article_actors aa ON aa.article_id = r.article_id "
         "AND aa.local_id = r.source_local_actor",
     ))
+    con.execute("DROP TABLE _positions")
     ((count,),) = con.execute("SELECT count(*) FROM _claim_rows").fetchall()
     if not count:
         con.execute("DROP TABLE _claim_rows")
@@ -603,33 +636,24 @@ def cluster_claims(
     with _Scratch(_vector_batches(con, enc.name)) as scratch:
         candidate_pairs(con, scratch, low)
     # Pairs of vectors that are no stored claim drop out in _keep's join.
-    a, b, sim = _keep(con, threshold)
-    # Row ids in corpus order: clusters are numbered by first appearance. Read only now,
-    # so that they are not held beside the scratch file's row map during the cell pass.
-    by_order = np.asarray(
-        con.execute("SELECT n FROM _claim_rows ORDER BY seq, start_offset, id").fetchnumpy()["n"],
-        dtype=np.int64,
-    )
-    label = cluster_numbers(int(by_order.max()) + 1, a, b, by_order)
+    _keep(con, threshold)
+    cluster_numbers(con)
     # In slices, each its own transaction: an update's undo data stays in memory until
     # it commits, and one over every claim does not fit a small memory bound.
-    for lo in range(0, len(by_order), UPDATE_CHUNK):
-        con.register("_cl", pa.table({"n": by_order[lo : lo + UPDATE_CHUNK],
-                                      "k": label[lo : lo + UPDATE_CHUNK]}))
+    ((rows,),) = con.execute("SELECT count(*) FROM _cluster").fetchall()
+    for lo in range(0, rows, UPDATE_CHUNK):
         con.execute(
-            "UPDATE claims SET cluster_id = 'k' || _cl.k::VARCHAR FROM _cl "
-            "JOIN _claim_rows r ON r.n = _cl.n WHERE claims.id = r.id"
+            "UPDATE claims SET cluster_id = 'k' || c.k::VARCHAR FROM _cluster c "
+            "WHERE claims.id = c.id AND c.rowid >= $lo AND c.rowid < $hi",
+            {"lo": lo, "hi": lo + UPDATE_CHUNK},
         )
-        con.unregister("_cl")
     # Written into the file now: pending, the cluster id on every claim took the memory
     # provenance's sort needs under a small bound.
     con.execute("CHECKPOINT")
-    con.register("_links", pa.table({"a": a, "b": b, "sim": sim}))
     join_stepwise(con, "_link_ids", (
-        "SELECT ra.id AS a, l.b, l.sim FROM _links l JOIN _claim_rows ra ON ra.n = l.a",
+        "SELECT ra.id AS a, l.b, l.sim FROM _kept l JOIN _claim_rows ra ON ra.n = l.a",
         "SELECT l.a, rb.id AS b, l.sim FROM {prev} l JOIN _claim_rows rb ON rb.n = l.b",
     ))
-    con.unregister("_links")
     con.execute("INSERT INTO claim_links SELECT a, b, sim FROM _link_ids ORDER BY a, b")
-    for table in ("_link_ids", "_claim_rows"):
+    for table in ("_link_ids", "_kept", "_cluster", "_claim_rows"):
         con.execute(f"DROP TABLE {table}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -134,6 +135,25 @@ def read_sorted(
         finally:
             stream.close()  # now, not whenever it is collected: the next bucket checkpoints
         con.execute(f"DROP TABLE {out}")
+
+
+def insert_spooled(
+    con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema, tables: Iterable[pa.Table]
+) -> None:
+    """Run ``sql`` over rows computed while a reader on ``con`` is still open (the
+    connection cannot write until it closes): the tables wait in an Arrow stream in a
+    scratch file, not in memory, and ``sql`` reads them as ``_spool``."""
+    with tempfile.TemporaryDirectory(prefix="sourcetrace-spool-") as tmp:
+        path = os.path.join(tmp, "rows.arrows")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, schema) as out:
+            for table in tables:
+                out.write_table(table)
+        with pa.OSFile(path, "rb") as source:
+            con.register("_spool", pa.ipc.open_stream(source))
+            try:
+                con.execute(sql)
+            finally:
+                con.unregister("_spool")
 
 
 def _short(exc: BaseException) -> str:
