@@ -47,7 +47,7 @@ def test_buckets_keep_each_group_whole_and_sorted():
     assert tables == {"t"}
 
 
-def test_derived_tables_are_the_same_when_sorts_are_cut(tmp_path, monkeypatch):
+def test_derived_tables_are_the_same_when_sorts_and_joins_are_cut(tmp_path, monkeypatch):
     # Repeats across outlets, of four different claims, for real clusters.
     recs = cell_path_records(monkeypatch, 11, lambda a: a % 4 if a % 6 == 5 else None)
     queries = {
@@ -65,12 +65,15 @@ def test_derived_tables_are_the_same_when_sorts_are_cut(tmp_path, monkeypatch):
         build(db, records=recs, embedder=HashingEmbedder())
         con = connect(db)
         out = {t: con.execute(f"{q} ORDER BY ALL").fetchall() for t, q in queries.items()}
+        # Vectors in the same order: it decides the cells.
+        out["vectors"] = con.execute("SELECT claim_id FROM claim_vectors ORDER BY rowid").fetchall()
         con.close()
         return out
 
     whole = run("whole")
     monkeypatch.setattr(claims_mod, "PROBE_SORT_ROWS", 40)  # 180 (cell, claim) rows
     monkeypatch.setattr(provenance_mod, "TRACE_SORT_ROWS", 10)  # 90 claims
+    monkeypatch.setattr(claims_mod, "TODO_BUCKET_ROWS", 7)  # claims to embed, 13 buckets
     cut = run("cut")
     assert cut == whole
     assert max(n for (_id, _t, n, *_rest) in whole["clusters"]) >= 3  # repeats were linked

@@ -9,7 +9,8 @@ claims of its PROBES nearest cells; pairs at a high enough cosine are candidate 
 (``candidate_pairs``). Cells hold ~CELL claims however large the corpus, so the cost
 grows as n, not n^2, and the vectors wait in a scratch file, not in RAM: only a cell's
 worth of them is read at a time. The candidate pairs wait in a DuckDB temp table.
-Clusters are the connected components of the kept links.
+Clusters are the connected components of the kept links, found in DuckDB too
+(``cluster_numbers``), so nothing held in Python grows with the corpus.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .db import insert_spooled, join_stepwise, read_sorted
+from .db import insert_spooled, join_stepwise, one_thread, read_sorted
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -56,6 +57,7 @@ K_NEIGHBOURS = 16
 TOP_ROWS = 256  # crowded rows cut to their nearest at a time
 EMBED_BATCH = 256
 CHECKPOINT_EVERY = 16_384  # claims embedded between checkpoints
+TODO_BUCKET_ROWS = 200_000  # stored claims per bucket when finding those to embed
 # Vectors read from DuckDB at a time.
 CHUNK = 8192
 # Blocking (measured in docs/corpus.md): up to EXACT_MAX claims every pair is compared;
@@ -267,12 +269,22 @@ def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     # that grows with the corpus). Only the ids are sorted into it, and a table keeps
     # their order, so its row ids number them: a window numbering the texts of 582k
     # claims ran out of a 32 MB bound. The texts are joined a chunk at a time.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _todo AS SELECT c.id FROM claims c "
-        "WHERE NOT EXISTS (SELECT 1 FROM claim_vectors v "
-        "WHERE v.claim_id = c.id AND v.model = ?) ORDER BY c.id",
-        [enc.name],
-    )
+    # The claims without a vector are found a bucket of ids at a time: one anti join
+    # against every stored vector's id outgrew a small bound (582k claims, 32 MB) and
+    # its hash table does not spill.
+    ((stored,),) = con.execute("SELECT count(*) FROM claims").fetchall()
+    parts = max(1, -(-int(stored) // TODO_BUCKET_ROWS))
+    con.execute("CREATE OR REPLACE TEMP TABLE _todo_any (id VARCHAR)")
+    for part in range(parts):
+        con.execute(
+            "INSERT INTO _todo_any SELECT c.id FROM claims c "
+            "WHERE hash(c.id) % $parts = $part AND NOT EXISTS (SELECT 1 FROM claim_vectors v "
+            "WHERE v.claim_id = c.id AND v.model = $model AND hash(v.claim_id) % $parts = $part)",
+            {"parts": parts, "part": part, "model": enc.name},
+        )
+    with one_thread(con):
+        con.execute("CREATE OR REPLACE TEMP TABLE _todo AS SELECT id FROM _todo_any ORDER BY id")
+    con.execute("DROP TABLE _todo_any")
     row = con.execute("SELECT count(*) FROM _todo").fetchone()
     total = int(row[0]) if row else 0
     done = 0
