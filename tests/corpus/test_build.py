@@ -76,11 +76,12 @@ def test_out_of_memory_names_the_bound_and_leaves_previous_corpus(
     def short_of_memory(*_a, **_k):
         raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
 
-    monkeypatch.setattr(build_mod, "derive", short_of_memory)
+    monkeypatch.setattr(build_mod.provenance_mod, "trace", short_of_memory)
     with pytest.raises(CorpusError) as err:
         _build(db, records)
     msg = str(err.value)
     assert "\n" not in msg and "SOURCETRACE_DUCKDB_MEMORY" in msg
+    assert "while tracing provenance;" in msg  # the step that ran out
     assert build_mod.BUILD_MEMORY_LIMIT in msg
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["c.duckdb"]

@@ -300,6 +300,7 @@ def build(
     stats = BuildStats()
     tmp, con = _open_work_copy(db_path)
     ok = False
+    steps = ["storing articles"]  # the last one names where a build ran out of memory
     try:
         create_schema(con)
         builder = CorpusBuilder(con, stats)
@@ -313,8 +314,9 @@ def build(
                 on_item(item)
         builder.flush()
         enc = embedder or default_embedder()
+        steps.append("embedding claims")
         claims_mod.embed_new(con, enc)
-        derive(con, rules, enc)
+        derive(con, rules, enc, steps.append)
         stats.articles = _count(con, "articles")
         stats.claims = _count(con, "claims")
         stats.clusters = _count(con, "clusters")
@@ -325,7 +327,8 @@ def build(
         ok = True
     except duckdb.OutOfMemoryException:
         raise CorpusError(
-            f"{db_path}: DuckDB ran out of memory under its {BUILD_MEMORY_LIMIT} bound; "
+            f"{db_path}: DuckDB ran out of memory under its {BUILD_MEMORY_LIMIT} bound while "
+            f"{steps[-1]}; "
             "set SOURCETRACE_DUCKDB_MEMORY higher (for example 512MB)"
         ) from None
     finally:
@@ -335,11 +338,19 @@ def build(
     return stats
 
 
-def derive(con: duckdb.DuckDBPyConnection, rules: actors_mod.AliasRules, enc: Embedder) -> None:
+def derive(
+    con: duckdb.DuckDBPyConnection,
+    rules: actors_mod.AliasRules,
+    enc: Embedder,
+    on_step: Callable[[str], None] = lambda _step: None,
+) -> None:
     """Recompute every derived table from the stored ones."""
     clear_derived(con)
+    on_step("linking actors")
     actors_mod.link_actors(con, rules)
+    on_step("clustering claims")
     claims_mod.cluster_claims(con, enc)
+    on_step("tracing provenance")
     provenance_mod.trace(con)
 
 
