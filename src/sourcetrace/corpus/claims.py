@@ -77,6 +77,7 @@ BLOCK = 2048
 # Candidate pairs held before they are made unique and written out (24 bytes each,
 # and as much again while they are merged).
 PAIR_BUFFER = 1 << 17
+PAIRS = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])  # claim pairs
 UPDATE_CHUNK = 50_000  # claims given their cluster per transaction
 _WORD_RE = re.compile(r"\w+")
 _STOP_TEXT = """a an the and or but of in on at to for from by with as into onto over under about
@@ -469,7 +470,6 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: floa
     cannot write), and one GROUP BY over the spool, which can spill, leaves each pair
     once.
     """
-    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
 
     def found() -> Iterator[pa.Table]:
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -479,7 +479,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: floa
             i, j, sim = (np.concatenate(x) for x in zip(*parts, strict=True))
             parts.clear()
             a, b, sim = _unique(np.minimum(i, j), np.maximum(i, j), sim)
-            return pa.table({"a": a, "b": b, "sim": sim}, schema=schema)
+            return pa.table({"a": a, "b": b, "sim": sim}, schema=PAIRS)
 
         for members, queries in _cells(con, scratch):
             for ms in range(0, len(members), BLOCK):
@@ -497,7 +497,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, scratch: _Scratch, low: floa
 
     # Both ends of a pair read the same two f16 vectors: one cosine, either kept.
     insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _cand AS "
-                   "SELECT a, b, max(sim) AS sim FROM _spool GROUP BY a, b", schema, found())
+                   "SELECT a, b, max(sim) AS sim FROM _spool GROUP BY a, b", PAIRS, found())
     ((count,),) = con.execute("SELECT count(*) FROM _cand").fetchall()
     return int(count)
 
@@ -546,7 +546,6 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         "SELECT l.a, l.b, l.sim, l.spa, l.spb, l.ta, c.text AS tb FROM {prev} l "
         "JOIN claims c ON c.id = l.idb",
     ))
-    schema = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())])
 
     def kept() -> Iterator[pa.Table]:
         for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
@@ -560,10 +559,10 @@ def _keep(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
                 for s, p, q, x, y in zip(sim, spa, spb, map(embedding_text, ta),
                                          map(embedding_text, tb), strict=True)
             ], type=pa.bool_())
-            yield pa.table({"a": a, "b": b, "sim": sim}, schema=schema).filter(ok)
+            yield pa.table({"a": a, "b": b, "sim": sim}, schema=PAIRS).filter(ok)
 
     insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _kept AS SELECT * FROM _spool",
-                   schema, kept())
+                   PAIRS, kept())
     con.execute("DROP TABLE _cand_text")
     con.execute("DROP TABLE _cand")
 
