@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from sourcetrace.corpus import actors as actors_mod
 from sourcetrace.corpus.actors import link_actors, load_alias_rules
 from sourcetrace.corpus.schema import create_schema
 from sourcetrace.errors import ConfigError
@@ -131,7 +132,9 @@ def test_given_names_spaced_or_joined_are_one_person():
     assert _actor(con, "c", "Samira Nuri") != _actor(con, "a", "Abdulkarim al-Nuri")
 
 
-def test_repeated_descriptions_are_one_node_with_per_article_counts():
+@pytest.mark.parametrize("chunk", [50_000, 2])  # article actors updated whole, in slices
+def test_repeated_descriptions_are_one_node_with_per_article_counts(chunk, monkeypatch):
+    monkeypatch.setattr(actors_mod, "UPDATE_CHUNK", chunk)
     rows = [(art, "Vera Malik", "person", ["Malik"]) for art in ("a", "b", "c")]
     rows += [("d", "Malik", "person", []), ("e", "Malik", "person", [])]
     con = _corpus(rows)

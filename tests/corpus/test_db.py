@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 
+from sourcetrace.corpus import actors as actors_mod
 from sourcetrace.corpus import claims as claims_mod
 from sourcetrace.corpus import provenance as provenance_mod
 from sourcetrace.corpus.build import build
@@ -58,6 +59,9 @@ def test_derived_tables_are_the_same_when_sorts_and_joins_are_cut(tmp_path, monk
         "edges": "SELECT * FROM provenance_edges",
         "nodes": "SELECT * FROM provenance_nodes",
         "timeline": "SELECT * FROM timeline",
+        "actors": "SELECT * FROM actors",
+        "article_actors": "SELECT article_id, local_id, actor_id FROM article_actors",
+        "evidence": "SELECT * FROM actor_evidence",
     }
 
     def run(name: str) -> dict[str, list]:
@@ -74,6 +78,7 @@ def test_derived_tables_are_the_same_when_sorts_and_joins_are_cut(tmp_path, monk
     monkeypatch.setattr(claims_mod, "PROBE_SORT_ROWS", 40)  # 180 (cell, claim) rows
     monkeypatch.setattr(provenance_mod, "TRACE_SORT_ROWS", 10)  # 90 claims
     monkeypatch.setattr(claims_mod, "TODO_BUCKET_ROWS", 7)  # claims to embed, 13 buckets
+    monkeypatch.setattr(actors_mod, "UPDATE_CHUNK", 7)  # article actors, in slices
     cut = run("cut")
     assert cut == whole
     assert max(n for (_id, _t, n, *_rest) in whole["clusters"]) >= 3  # repeats were linked

@@ -60,7 +60,7 @@ from ..actors import (
 )
 from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
-from .db import insert_rows, join_stepwise
+from .db import insert_rows, join_stepwise, one_thread
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ MAX_FUZZY_BLOCK = 150
 # reading texts for evidence.
 NODE_CHUNK = 10_000
 ARTICLE_CHUNK = 500
+UPDATE_CHUNK = 50_000  # article actors given their actor per transaction
 SAME_NAME = "same name after folding case, diacritics and transliteration"
 _PERSON = "person"
 # Types that name the same kind of thing across articles ("Iraq" the government and
@@ -306,10 +307,11 @@ def _load_nodes(con: duckdb.DuckDBPyConnection) -> list[_Node]:
         "(SELECT DISTINCT article_id, source_actor FROM attributions) s "
         "ON s.article_id = r.article_id AND s.source_actor = r.local_id",
     ))
-    con.execute(
-        "CREATE OR REPLACE TABLE _actor_rows AS SELECT article_id, local_id, name, type, "
-        "aliases, n_mentions, speaks FROM _actor_joined ORDER BY seq, local_id"
-    )
+    with one_thread(con):  # on two, this sort of wide rows failed at 400k under 64 MB
+        con.execute(
+            "CREATE OR REPLACE TABLE _actor_rows AS SELECT article_id, local_id, name, type, "
+            "aliases, n_mentions, speaks FROM _actor_joined ORDER BY seq, local_id"
+        )
     con.execute("DROP TABLE _actor_joined")
     cur = con.cursor().execute("SELECT * FROM _actor_rows")
     nodes: list[_Node] = []
@@ -524,11 +526,16 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         "node": list(range(len(nodes))),
         "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
     }))
-    con.execute(
-        "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
-        "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
-        "AND article_actors.local_id = m.local_id"
-    )
+    # In slices, each its own transaction: an update's undo data stays in memory until
+    # it commits, and one over every article actor failed at 400k under 64 MB.
+    ((rows,),) = con.execute("SELECT count(*) FROM _actor_node").fetchall()
+    for lo in range(0, rows, UPDATE_CHUNK):
+        con.execute(
+            "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
+            "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
+            "AND article_actors.local_id = m.local_id AND m.rowid >= $lo AND m.rowid < $hi",
+            {"lo": lo, "hi": lo + UPDATE_CHUNK},
+        )
     con.unregister("_na")
     # Written into the file now: pending, an update of every article actor took the
     # memory the statements below need under a small bound.
@@ -555,8 +562,11 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         "ORDER BY w.ord"
     )
     join_stepwise(con, "_same", (
-        "SELECT article_id, local_id, ord FROM (SELECT *, row_number() OVER "
-        "(PARTITION BY node ORDER BY ord) AS k FROM _actor_node) WHERE k > 1",
+        # Every row of a node after its first; a window over every row did not fit a
+        # 32 MB bound at 100k, a grouped minimum and a join do.
+        "SELECT m.article_id, m.local_id, m.ord FROM _actor_node m JOIN (SELECT node, "
+        "min(ord) AS first FROM _actor_node GROUP BY node) f ON f.node = m.node "
+        "WHERE m.ord > f.first",
         "SELECT aa.actor_id, aa.name, m.article_id, m.ord FROM {prev} m JOIN article_actors "
         "aa ON aa.article_id = m.article_id AND aa.local_id = m.local_id",
     ))
