@@ -60,7 +60,7 @@ from ..actors import (
 )
 from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
-from .db import insert_rows, join_stepwise, one_thread
+from .db import insert_rows, join_stepwise, one_thread, update_in_slices
 
 logger = logging.getLogger(__name__)
 
@@ -526,16 +526,14 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         "node": list(range(len(nodes))),
         "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
     }))
-    # In slices, each its own transaction: an update's undo data stays in memory until
-    # it commits, and one over every article actor failed at 400k under 64 MB.
-    ((rows,),) = con.execute("SELECT count(*) FROM _actor_node").fetchall()
-    for lo in range(0, rows, UPDATE_CHUNK):
-        con.execute(
-            "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
-            "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
-            "AND article_actors.local_id = m.local_id AND m.rowid >= $lo AND m.rowid < $hi",
-            {"lo": lo, "hi": lo + UPDATE_CHUNK},
-        )
+    # In slices: one update over every article actor failed at 400k under 64 MB.
+    update_in_slices(
+        con,
+        "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
+        "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
+        "AND article_actors.local_id = m.local_id AND m.rowid >= $lo AND m.rowid < $hi",
+        "_actor_node", UPDATE_CHUNK,
+    )
     con.unregister("_na")
     # Written into the file now: pending, an update of every article actor took the
     # memory the statements below need under a small bound.

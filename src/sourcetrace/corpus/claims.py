@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .db import insert_spooled, join_stepwise, one_thread, read_sorted
+from .db import insert_spooled, join_stepwise, one_thread, read_sorted, update_in_slices
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -649,15 +649,13 @@ def cluster_claims(
     # Pairs of vectors that are no stored claim drop out in _keep's join.
     _keep(con, threshold)
     cluster_numbers(con)
-    # In slices, each its own transaction: an update's undo data stays in memory until
-    # it commits, and one over every claim does not fit a small memory bound.
-    ((rows,),) = con.execute("SELECT count(*) FROM _cluster").fetchall()
-    for lo in range(0, rows, UPDATE_CHUNK):
-        con.execute(
-            "UPDATE claims SET cluster_id = 'k' || c.k::VARCHAR FROM _cluster c "
-            "WHERE claims.id = c.id AND c.rowid >= $lo AND c.rowid < $hi",
-            {"lo": lo, "hi": lo + UPDATE_CHUNK},
-        )
+    # In slices: one update over every claim does not fit a small memory bound.
+    update_in_slices(
+        con,
+        "UPDATE claims SET cluster_id = 'k' || c.k::VARCHAR FROM _cluster c "
+        "WHERE claims.id = c.id AND c.rowid >= $lo AND c.rowid < $hi",
+        "_cluster", UPDATE_CHUNK,
+    )
     # Written into the file now: pending, the cluster id on every claim took the memory
     # provenance's sort needs under a small bound.
     con.execute("CHECKPOINT")

@@ -139,6 +139,15 @@ def read_sorted(
         con.execute(f"DROP TABLE {out}")
 
 
+def update_in_slices(con: duckdb.DuckDBPyConnection, sql: str, table: str, rows: int) -> None:
+    """Run the UPDATE ``sql`` once per slice of ``rows`` row ids of ``table`` (it reads
+    them as ``$lo`` <= rowid < ``$hi``), each its own transaction: an update's undo data
+    stays in memory until it commits, and one over every row outgrows a small bound."""
+    ((count,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    for lo in range(0, int(count), rows):
+        con.execute(sql, {"lo": lo, "hi": lo + rows})
+
+
 def insert_spooled(
     con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema, tables: Iterable[pa.Table]
 ) -> None:
