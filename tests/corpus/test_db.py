@@ -11,6 +11,7 @@ from sourcetrace.corpus import provenance as provenance_mod
 from sourcetrace.corpus.build import build
 from sourcetrace.corpus.db import connect, read_sorted
 from sourcetrace.corpus.embed import HashingEmbedder
+from sourcetrace.corpus.schema import ALL_TABLES
 
 from .test_claims import cell_path_records
 
@@ -71,6 +72,12 @@ def test_derived_tables_are_the_same_when_sorts_and_joins_are_cut(tmp_path, monk
         out = {t: con.execute(f"{q} ORDER BY ALL").fetchall() for t, q in queries.items()}
         # Vectors in the same order: it decides the cells.
         out["vectors"] = con.execute("SELECT claim_id FROM claim_vectors ORDER BY rowid").fetchall()
+        # Evidence in the order it was found, written whole or a slice at a time.
+        out["evidence_order"] = con.execute(
+            "SELECT kind, alias, article_id FROM actor_evidence ORDER BY rowid").fetchall()
+        # Scratch tables written into the work copy (the (cell, claim) rows) are gone.
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables == set(ALL_TABLES)
         con.close()
         return out
 

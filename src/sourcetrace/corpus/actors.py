@@ -60,7 +60,7 @@ from ..actors import (
 )
 from ..attributions.sources import ORG_HEADS
 from ..errors import ConfigError
-from .db import insert_rows, join_stepwise, one_thread, update_in_slices
+from .db import insert_rows, join_stepwise, one_thread, run_in_slices
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ MAX_FUZZY_BLOCK = 150
 # reading texts for evidence.
 NODE_CHUNK = 10_000
 ARTICLE_CHUNK = 500
-UPDATE_CHUNK = 50_000  # article actors given their actor per transaction
+UPDATE_CHUNK = 50_000  # article actors given their actor (or same-name rows) per statement
 SAME_NAME = "same name after folding case, diacritics and transliteration"
 _PERSON = "person"
 # Types that name the same kind of thing across articles ("Iraq" the government and
@@ -522,19 +522,22 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
             }
         )
     insert_rows(con, "actors", actor_rows)
-    con.register("_na", pa.table({
+    # node -> actor (and the node's name), a table the size of the distinct names.
+    con.register("_na_rows", pa.table({
         "node": list(range(len(nodes))),
         "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
+        "name": [node.name for node in nodes],
     }))
+    con.execute("CREATE OR REPLACE TEMP TABLE _na AS SELECT * FROM _na_rows")
+    con.unregister("_na_rows")
     # In slices: one update over every article actor failed at 400k under 64 MB.
-    update_in_slices(
+    run_in_slices(
         con,
         "UPDATE article_actors SET actor_id = _na.actor_id FROM _actor_node m "
         "JOIN _na ON _na.node = m.node WHERE article_actors.article_id = m.article_id "
         "AND article_actors.local_id = m.local_id AND m.rowid >= $lo AND m.rowid < $hi",
         "_actor_node", UPDATE_CHUNK,
     )
-    con.unregister("_na")
     # Written into the file now: pending, an update of every article actor took the
     # memory the statements below need under a small bound.
     con.execute("CHECKPOINT")
@@ -561,17 +564,20 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
     )
     join_stepwise(con, "_same", (
         # Every row of a node after its first; a window over every row did not fit a
-        # 32 MB bound at 100k, a grouped minimum and a join do.
-        "SELECT m.article_id, m.local_id, m.ord FROM _actor_node m JOIN (SELECT node, "
+        # 32 MB bound at 100k, a grouped minimum and a join do. The actor and name come
+        # from the node, not from a join back to every article actor on text keys.
+        "SELECT m.node, m.article_id, m.ord FROM _actor_node m JOIN (SELECT node, "
         "min(ord) AS first FROM _actor_node GROUP BY node) f ON f.node = m.node "
         "WHERE m.ord > f.first",
-        "SELECT aa.actor_id, aa.name, m.article_id, m.ord FROM {prev} m JOIN article_actors "
-        "aa ON aa.article_id = m.article_id AND aa.local_id = m.local_id",
+        "SELECT _na.actor_id, _na.name, m.article_id, m.ord FROM {prev} m "
+        "JOIN _na ON _na.node = m.node",
     ))
-    con.execute(
-        "INSERT INTO actor_evidence SELECT actor_id, name, name, article_id, 'same_name', ? "
-        "FROM _same ORDER BY ord",
-        [SAME_NAME],
+    # A range of ords at a time: one sort of every repeat failed at 100k under 32 MB.
+    run_in_slices(
+        con,
+        "INSERT INTO actor_evidence SELECT actor_id, name, name, article_id, 'same_name', "
+        "$detail FROM _same WHERE ord >= $lo AND ord < $hi ORDER BY ord",
+        "_actor_node", UPDATE_CHUNK, {"detail": SAME_NAME},
     )
     con.execute("DROP TABLE _same")
     insert_rows(con, "actor_evidence", [
@@ -580,4 +586,5 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         for root, alias, other, article, kind, detail in link.evidence
     ])
     con.execute("DROP TABLE _actor_node")
+    con.execute("DROP TABLE _na")
     con.execute("DROP TABLE _within")
