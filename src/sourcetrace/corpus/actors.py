@@ -523,13 +523,11 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         )
     insert_rows(con, "actors", actor_rows)
     # node -> actor (and the node's name), a table the size of the distinct names.
-    con.register("_na_rows", pa.table({
+    con.register("_na", pa.table({
         "node": list(range(len(nodes))),
         "actor_id": [actor_id[link.find(i)] for i in range(len(nodes))],
         "name": [node.name for node in nodes],
     }))
-    con.execute("CREATE OR REPLACE TEMP TABLE _na AS SELECT * FROM _na_rows")
-    con.unregister("_na_rows")
     # In slices: one update over every article actor failed at 400k under 64 MB.
     run_in_slices(
         con,
@@ -586,5 +584,5 @@ def _write(con: duckdb.DuckDBPyConnection, nodes: list[_Node], link: _Linker,
         for root, alias, other, article, kind, detail in link.evidence
     ])
     con.execute("DROP TABLE _actor_node")
-    con.execute("DROP TABLE _na")
+    con.unregister("_na")
     con.execute("DROP TABLE _within")
