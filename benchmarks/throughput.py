@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
 
-from sourcetrace.article import Article, article_id  # noqa: E402
+from sourcetrace.model.article import Article, article_id  # noqa: E402
 
 POLNEAR_CANDIDATES = (
     Path(os.environ["POLNEAR_DIR"]) if os.environ.get("POLNEAR_DIR") else None,

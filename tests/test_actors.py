@@ -23,8 +23,8 @@ from sourcetrace.actors import (
     resolve_actors,
     role_and_name,
 )
-from sourcetrace.attributions.model import SOURCE_TYPES
-from sourcetrace.errors import ConfigError
+from sourcetrace.model.errors import ConfigError
+from sourcetrace.model.types import SOURCE_TYPES
 
 DATA = Path(__file__).parent / "data" / "aliases"
 MEK = "Mojahedin-e Khalq Organization"

@@ -16,11 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sourcetrace import cli
-from sourcetrace.analysis import Actor, Analysis
-from sourcetrace.attributions.model import Attribution, Source
 from sourcetrace.cli import app
-from sourcetrace.errors import BadInputError
-from sourcetrace.spans import TextSpan
+from sourcetrace.model.errors import BadInputError
+from sourcetrace.model.record import Actor, Analysis, Attribution, Source
+from sourcetrace.model.spans import TextSpan
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "sourcetrace-analysis.v1.schema.json"
 QUOTE = re.compile(r'"(?P<content>[^"]+)," (?P<cue>said) (?P<source>[A-Z]\w+(?: [A-Z]\w+)*)')

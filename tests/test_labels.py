@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.actors import AliasTable, actor_lookup, mentions_from_doc, resolve_actors
-from sourcetrace.analysis import Label
-from sourcetrace.errors import ConfigError
 from sourcetrace.labels import LabelLexicon, count_labels, find_labels
-from sourcetrace.spans import TextSpan
+from sourcetrace.model.errors import ConfigError
+from sourcetrace.model.record import Label
+from sourcetrace.model.spans import TextSpan
 
 TEXT = (
     "The terrorist Front for the Liberation of Xandaria (FLX) claimed the bombing, "

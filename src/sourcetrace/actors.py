@@ -64,10 +64,10 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .analysis import Actor
-from .attributions.model import SOURCE_TYPES
-from .errors import ConfigError
-from .spans import Offsets, TextSpan, excluded_ranges
+from .model.errors import ConfigError
+from .model.record import Actor
+from .model.spans import Offsets, TextSpan, excluded_ranges, meets
+from .model.types import SOURCE_TYPES
 
 __all__ = [
     "LABEL_TYPES",
@@ -1046,11 +1046,6 @@ _TRIM_RIGHT = " \t\n\"',;:)]}\u201d\u2019"
 _LEADING_THE_RE = re.compile(r"(?i)the\s+")
 
 
-def _overlaps(s: int, e: int, ranges: Sequence[Offsets]) -> bool:
-    """Whether [s, e) meets one of ``ranges`` (sorted and merged, as from ``excluded_ranges``)."""
-    i = bisect_left(ranges, (e, e)) - 1
-    return i >= 0 and ranges[i][1] > s
-
 
 def _trim_range(text: str, s: int, e: int) -> Offsets:
     """Cut a mention at "(" and strip quotes, brackets and a trailing possessive."""
@@ -1169,7 +1164,7 @@ def resolve_actors(
         label = m.label or ""
         if label and label not in LABEL_TYPES:
             continue
-        if m.end <= m.start or _overlaps(m.start, m.end, excl):
+        if m.end <= m.start or meets(m.start, m.end, excl):
             continue
         if not _is_person_label(label) and _title_key(text[m.start : m.end]) in _TITLE_WORDS:
             continue  # a stray title word tagged as an entity ("Interior" Minister)
@@ -1178,7 +1173,7 @@ def resolve_actors(
     # 2. Definitions in the text.
     defined_surfaces: dict[int, list[str]] = defaultdict(list)
     for (a_s, a_e), (f_s, f_e) in find_defined_aliases(text):
-        if _overlaps(min(a_s, f_s), max(a_e, f_e), excl):
+        if meets(min(a_s, f_s), max(a_e, f_e), excl):
             continue
         overlapping = [
             i
@@ -1394,7 +1389,7 @@ def _scan_surfaces(
     for surface, root, one_word_person in jobs:
         for m in _surface_regex(surface).finditer(text):
             s, e = m.span()
-            if _overlaps(s, e, excl):
+            if meets(s, e, excl):
                 continue
             if one_word_person and _inside_longer_name(text, s, e):
                 continue

@@ -28,13 +28,13 @@ from rich.text import Text
 
 from .corpus.cli import app as corpus_app
 from .engine.local import WorkerDied
-from .errors import BadInputError, ConfigError, SourcetraceError
+from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, format_for_path, get_writer
 from .web.cli import serve
 
 if TYPE_CHECKING:
-    from .analysis import Analysis
-    from .article import Article
+    from .model.article import Article
+    from .model.record import Analysis
     from .pipeline import Pipeline
 
 logger = logging.getLogger(__name__)

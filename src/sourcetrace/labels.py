@@ -42,9 +42,9 @@ from typing import Any
 
 import yaml
 
-from .analysis import Label
-from .errors import ConfigError
-from .spans import Offsets, TextSpan, excluded_ranges
+from .model.errors import ConfigError
+from .model.record import Label
+from .model.spans import Offsets, TextSpan, excluded_ranges
 
 __all__ = ["LabelLexicon", "count_labels", "find_labels"]
 

@@ -14,23 +14,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .actors import AliasTable, Mention, resolve_actors
-from .analysis import Actor, Analysis, Label
-from .article import Article
 from .attributions.encoder import Encoder, load_encoder
 from .attributions.extract import RawAttribution, extract_attributions
-from .attributions.model import Attribution, Source
 from .attributions.quotes import Quote, find_quotes
 from .attributions.sources import ORG_HEADS, OUTLET_HEADS, SourceResolver, type_source
-from .errors import BadInputError
 from .labels import find_labels
-from .nlp.pipeline import load_nlp
+from .model.article import Article
+from .model.errors import BadInputError
+from .model.record import Actor, Analysis, Attribution, Label, Source
+from .model.spans import Offsets, TextSpan
+from .nlp import load_nlp
 from .profile import sourcing_profile
-from .spans import TextSpan
 from .voice import find_unattributed
 
 logger = logging.getLogger(__name__)
 
-Offsets = tuple[int, int]
 T = TypeVar("T")
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 

@@ -6,11 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .analysis import Assertion, Label
-from .attributions.model import SOURCE_TYPES, Attribution
-
-NAMED_TYPES = {"person", "organization", "government", "news_outlet", "document"}
-UNNAMED_TYPES = {"anonymous", "vague"}
+from .model.record import Assertion, Attribution, Label
+from .model.types import NAMED_TYPES, SOURCE_TYPES, UNNAMED_TYPES
 
 
 def sourcing_profile(

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .attributions import encoder as enc
-from .errors import BadInputError
 from .evaluate.polnear import GoldDoc, normalize_span, read_split
+from .model.errors import BadInputError
 
 __all__ = ["DEFAULTS", "gold_spans", "main", "span_scores", "train", "training_windows"]
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from .analysis import Assertion
-from .attributions.model import Attribution
-from .spans import TextSpan, merge_ranges
-
-Offsets = tuple[int, int]
+from .model.record import Assertion, Attribution
+from .model.spans import Offsets, TextSpan, meets, merge_ranges
 
 # Sentences shorter than this (in words) are headings, captions or fragments.
 MIN_WORDS = 4
@@ -40,7 +36,7 @@ def find_unattributed(
     out = []
     for sent in _sentences(doc):
         s, e = _trim(text, sent.start_char, sent.end_char)
-        if e <= s or _overlaps(s, e, excluded) or _overlaps(s, e, covered):
+        if e <= s or meets(s, e, excluded) or meets(s, e, covered):
             continue
         words = [t for t in sent if not t.is_punct and not t.is_space]
         if len(words) < MIN_WORDS or text[s:e].rstrip().endswith("?"):
@@ -72,8 +68,3 @@ def _trim(text: str, s: int, e: int) -> Offsets:
         e -= 1
     return s, e
 
-
-def _overlaps(s: int, e: int, merged: Sequence[Offsets]) -> bool:
-    """Whether [s, e) meets a range of ``merged`` (sorted, disjoint): one bisect."""
-    i = bisect.bisect_left(merged, (e, e)) - 1
-    return i >= 0 and merged[i][1] > s

@@ -10,7 +10,7 @@ import pytest
 from sourcetrace.corpus import actors as actors_mod
 from sourcetrace.corpus.actors import link_actors, load_alias_rules
 from sourcetrace.corpus.schema import create_schema
-from sourcetrace.errors import ConfigError
+from sourcetrace.model.errors import ConfigError
 
 
 def _corpus(actors: list[tuple[str, str, str, list[str]]], texts: dict[str, str] | None = None):

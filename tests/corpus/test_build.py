@@ -10,7 +10,7 @@ from sourcetrace.corpus import query
 from sourcetrace.corpus.build import build
 from sourcetrace.corpus.db import CorpusError, connect
 from sourcetrace.corpus.embed import HashingEmbedder
-from sourcetrace.errors import BadInputError, ConfigError
+from sourcetrace.model.errors import BadInputError, ConfigError
 
 ENC = HashingEmbedder()
 

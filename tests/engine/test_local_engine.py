@@ -6,8 +6,8 @@ from engine_inputs import write_jsonl
 
 from sourcetrace.cli import _analyze_safely
 from sourcetrace.engine.local import analyze_parallel
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import read_path
+from sourcetrace.model.errors import BadInputError
 from sourcetrace.pipeline import Pipeline
 
 

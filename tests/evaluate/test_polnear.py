@@ -11,9 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from sourcetrace.analysis import Analysis
-from sourcetrace.attributions.model import Attribution, Source
-from sourcetrace.errors import BadInputError
 from sourcetrace.evaluate import polnear
 from sourcetrace.evaluate.polnear import (
     GoldDoc,
@@ -26,7 +23,9 @@ from sourcetrace.evaluate.polnear import (
     read_split,
     score,
 )
-from sourcetrace.spans import TextSpan
+from sourcetrace.model.errors import BadInputError
+from sourcetrace.model.record import Analysis, Attribution, Source
+from sourcetrace.model.spans import TextSpan
 
 POLNEAR = Path(
     os.environ.get("POLNEAR_DIR", Path(__file__).resolve().parents[2] / "../shared/data/polnear")

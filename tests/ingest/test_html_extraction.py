@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from sourcetrace.article import Article, article_id
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import read_path
 from sourcetrace.ingest.html import article_from_html
+from sourcetrace.model.article import Article, article_id
+from sourcetrace.model.errors import BadInputError
 
 DATA = Path(__file__).parent.parent / "data" / "ingest"
 PAGE = DATA / "bridge_page.html"

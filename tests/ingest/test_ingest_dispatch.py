@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import sourcetrace.ingest as ingest
-from sourcetrace.article import Article
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import iter_articles, read_path
+from sourcetrace.model.article import Article
+from sourcetrace.model.errors import BadInputError
 
 DATA = Path(__file__).parent.parent / "data" / "ingest"
 BODY = "The Westhaven ferry will run every twenty minutes during the repairs, officials said.\n"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from sourcetrace.article import Article, article_id
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import read_path
 from sourcetrace.ingest import text as text_mod
+from sourcetrace.model.article import Article, article_id
+from sourcetrace.model.errors import BadInputError
 
 TEXT = (
     "Quarry expansion approved\n\nThe Dunmore planning board approved the quarry expansion "

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sourcetrace.article import Article, article_id
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import article_from_text, read_path
 from sourcetrace.ingest import text as text_mod
+from sourcetrace.model.article import Article, article_id
+from sourcetrace.model.errors import BadInputError
 
 DATA = Path(__file__).parent.parent / "data" / "ingest"
 

@@ -9,9 +9,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from sourcetrace.article import Article
-from sourcetrace.errors import BadInputError
 from sourcetrace.ingest import read_path
+from sourcetrace.model.article import Article
+from sourcetrace.model.errors import BadInputError
 
 
 def _page(n: int) -> bytes:

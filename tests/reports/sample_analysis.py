@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sourcetrace.analysis import Actor, Analysis, Assertion, Label
-from sourcetrace.article import Article, Excluded
-from sourcetrace.attributions.model import Attribution, Source
-from sourcetrace.spans import TextSpan
+from sourcetrace.model.article import Article, Excluded
+from sourcetrace.model.record import Actor, Analysis, Assertion, Attribution, Label, Source
+from sourcetrace.model.spans import TextSpan
 
 TEXT = (
     "Home > Local > Harbour\n"

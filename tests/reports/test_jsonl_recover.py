@@ -3,7 +3,7 @@ import io
 import pytest
 from sample_analysis import build_analysis
 
-from sourcetrace.errors import SourcetraceError
+from sourcetrace.model.errors import SourcetraceError
 from sourcetrace.reports.jsonl import JsonlWriter, recover
 
 

@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 from sample_analysis import build_analysis, build_empty_analysis, build_hostile_analysis
 
-from sourcetrace.analysis import SCHEMA_VERSION
-from sourcetrace.attributions.model import KINDS, SOURCE_TYPES
+from sourcetrace.model.record import SCHEMA_VERSION
+from sourcetrace.model.types import KINDS, SOURCE_TYPES
 from sourcetrace.reports.jsonl import JsonlWriter
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "sourcetrace-analysis.v1.schema.json"

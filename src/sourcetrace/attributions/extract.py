@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from ..model.spans import Offsets
 from .cues import CueLexicon, default_lexicon
 from .quotes import Quote, find_quotes
-
-Offsets = tuple[int, int]
 
 # Confidence per construction: the share of such predictions whose cue, content and
 # source all overlap one gold relation, measured on 300 PolNeAR *train* documents

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..model.spans import Offsets
+
 if TYPE_CHECKING:  # the corpus reads ORG_HEADS without loading spaCy
     from spacy.tokens import Doc, Span, Token
 
-Offsets = tuple[int, int]
 
 ANON_MODS = {"unnamed", "anonymous", "unidentified", "undisclosed"}
 ANON_HEADS = {

@@ -59,7 +59,7 @@ from ..actors import (
     role_and_name,
 )
 from ..attributions.sources import ORG_HEADS
-from ..errors import ConfigError
+from ..model.errors import ConfigError
 from .db import insert_rows, join_stepwise, one_thread, run_in_slices
 
 logger = logging.getLogger(__name__)

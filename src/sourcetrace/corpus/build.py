@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from ..errors import BadInputError
+from ..model.errors import BadInputError
 from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod

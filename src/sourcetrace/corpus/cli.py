@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..errors import ConfigError, SourcetraceError
+from ..model.errors import ConfigError, SourcetraceError
 
 logger = logging.getLogger(__name__)
 

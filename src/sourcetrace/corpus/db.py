@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
-from ..errors import SourcetraceError
+from ..model.errors import SourcetraceError
 from .schema import CORPUS_SCHEMA_VERSION
 
 

@@ -34,6 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from ..actors import normalise_name
+from ..model.types import NAMED_TYPES
 from .actors import key_of
 from .db import insert_rows, join_stepwise, read_sorted
 
@@ -48,7 +49,6 @@ STREAM_ROWS = 5_000
 TRACE_SORT_ROWS = 250_000
 EARLIER = "earlier:"  # id prefix of the prefix-chain nodes behind "earlier reports"
 
-NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
 UNSOURCED_TYPES = ("vague", "article")
 PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "you"})
 

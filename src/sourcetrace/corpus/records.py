@@ -21,8 +21,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..analysis import SCHEMA_VERSION
-from ..errors import BadInputError
+from ..model.errors import BadInputError
+from ..model.record import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline

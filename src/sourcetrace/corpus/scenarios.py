@@ -45,7 +45,7 @@ from typing import Any
 import yaml
 
 from ..actors import role_and_name
-from ..errors import ConfigError
+from ..model.errors import ConfigError
 from .build import build
 from .db import connect
 

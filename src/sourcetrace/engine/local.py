@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING
 from rich.progress import ProgressColumn, Task
 from rich.text import Text
 
-from ..errors import BadInputError, SourcetraceError
+from ..model.errors import BadInputError, SourcetraceError
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
-    from ..article import Article
+    from ..model.article import Article
+    from ..model.record import Analysis
     from ..pipeline import Pipeline
 
 logger = logging.getLogger(__name__)

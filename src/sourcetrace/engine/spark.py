@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import SparkSession
 
-    from ..article import Article
+    from ..model.article import Article
     from ..pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
@@ -403,8 +403,8 @@ def _analyze_unit(
 ) -> Iterator[tuple]:
     """Rows for one unit. ``local`` is read; ``shown`` is the path the output names."""
     from ..cli import _analyze_safely, _reason
-    from ..errors import BadInputError
     from ..ingest import read_path
+    from ..model.errors import BadInputError
 
     def select(number: int) -> bool:
         return (number - 1) % unit.shards == unit.shard
@@ -447,7 +447,7 @@ def _rename(path: str, local: str, shown: str) -> str:
 def _renamed(article: Article, local: str, shown: str) -> Article:
     if local == shown:
         return article
-    from ..article import article_id
+    from ..model.article import article_id
 
     path = _rename(article.path, local, shown)
     ident = article.id

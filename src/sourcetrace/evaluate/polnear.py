@@ -68,10 +68,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..article import Article, article_id
-from ..attributions.model import SOURCE_TYPES, Attribution
-from ..errors import BadInputError
-from ..spans import merge_offsets
+from ..model.article import Article, article_id
+from ..model.errors import BadInputError
+from ..model.record import Attribution
+from ..model.spans import Offsets, merge_offsets
+from ..model.types import SOURCE_TYPES
 
 __all__ = [
     "Bucket",
@@ -92,7 +93,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Offsets = tuple[int, int]
 Frags = tuple[Offsets, ...]
 
 ROLES = ("source", "cue", "content")
@@ -751,8 +751,8 @@ def gold_attributions(doc: GoldDoc) -> list[Attribution]:
     Scoring a document against these must give 1.0 everywhere; useful as a sanity
     check and as an upper-bound "oracle" pipeline.
     """
-    from ..attributions.model import Source
-    from ..spans import TextSpan
+    from ..model.record import Source
+    from ..model.spans import TextSpan
 
     out = []
     for k, rel in enumerate(doc.relations):

@@ -24,8 +24,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, TextIO
 
-from ..article import Article
-from ..errors import BadInputError
+from ..model.article import Article
+from ..model.errors import BadInputError
 from . import text as _text
 from .html import read_html_file
 from .jsonl import read_jsonl_file

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..article import Excluded
+from ..model.article import Excluded
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import trafilatura
 
-from ..article import Article
-from ..errors import BadInputError
+from ..model.article import Article
+from ..model.errors import BadInputError
 from . import text as _text
 from .text import build_article, read_bytes
 

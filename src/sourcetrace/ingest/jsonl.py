@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from ..article import Article
-from ..errors import BadInputError
+from ..model.article import Article
+from ..model.errors import BadInputError
 from . import text as _text
 from .html import article_from_html
 from .text import build_article, check_text, os_error, sniff_binary

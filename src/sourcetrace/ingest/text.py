@@ -10,8 +10,8 @@ import logging
 import os
 from typing import Any, BinaryIO
 
-from ..article import Article, article_id
-from ..errors import BadInputError
+from ..model.article import Article, article_id
+from ..model.errors import BadInputError
 from .furniture import find_furniture
 
 logger = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from ..article import Article
-from ..errors import BadInputError
+from ..model.article import Article
+from ..model.errors import BadInputError
 from . import text as _text
 from .html import article_from_html
 from .text import os_error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import IO
 
-from ..analysis import Analysis
+from ..model.record import Analysis
 
 
 class ReportWriter:

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..analysis import Analysis
-from ..attributions.model import Attribution, Source
+from ..model.record import Analysis, Attribution, Source
+from ..model.types import NAMED_TYPES
 
 # Source types that name who is speaking; the rest are anonymous, vague or no source.
-NAMED_TYPES = frozenset({"person", "organization", "government", "news_outlet", "document"})
 VAGUE_TYPES = frozenset({"anonymous", "vague"})
 
 # Highlight layers, bottom to top: a later layer is drawn over an earlier one where
@@ -56,7 +55,7 @@ def summarize(analysis: Analysis) -> Summary:
     named = vague = no_source = deepest = 0
     for att in analysis.attributions:
         src = att.source
-        if src is None or src.type not in NAMED_TYPES | VAGUE_TYPES:
+        if src is None or src.type not in {*NAMED_TYPES, *VAGUE_TYPES}:
             no_source += 1
         elif src.type in NAMED_TYPES:
             named += 1

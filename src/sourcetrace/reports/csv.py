@@ -7,8 +7,8 @@ import io
 import os
 from typing import IO
 
-from ..analysis import Analysis
-from ..errors import SourcetraceError
+from ..model.errors import SourcetraceError
+from ..model.record import Analysis
 from ._base import ReportWriter
 from ._common import actor_names, format_offsets, relay_chain
 

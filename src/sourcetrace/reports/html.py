@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import IO
 
-from ..analysis import Analysis
+from ..model.record import Analysis
 from ._base import ReportWriter
 from ._common import (
     LAYERS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from ..analysis import Analysis
-from ..errors import SourcetraceError
+from ..model.errors import SourcetraceError
+from ..model.record import Analysis
 from ._base import ReportWriter
 
 

@@ -21,7 +21,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..analysis import Analysis
+from ..model.record import Analysis
 from ._base import ReportWriter
 
 __all__ = [

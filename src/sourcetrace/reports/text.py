@@ -15,7 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis import Analysis
+from ..model.record import Analysis
 from ._base import ReportWriter
 from ._common import (
     LAYERS,

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..article import Article
-from ..errors import BadInputError
+from ..model.article import Article
+from ..model.errors import BadInputError
 
 # Upload names ending in these are read as HTML; everything else as UTF-8 text.
 HTML_SUFFIXES = (".html", ".htm")

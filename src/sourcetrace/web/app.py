@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BadInputError, SourcetraceError
+from ..model.errors import BadInputError, SourcetraceError
 from .add import CorpusAdder
 from .analyze import Analyzer
 from .highlight import highlight_segments

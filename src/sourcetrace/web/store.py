@@ -18,10 +18,10 @@ from typing import Any
 
 import duckdb
 
-from ..errors import SourcetraceError
+from ..model.errors import SourcetraceError
+from ..model.types import NAMED_TYPES
 
 # Source types that count as named in the sourcing-profile chart (as in profile.py).
-NAMED_TYPES = ("person", "organization", "government", "news_outlet", "document")
 # Articles read to find statements *about* an actor (mentions inside others' contents).
 ABOUT_ARTICLE_LIMIT = 200
 STATEMENT_LIMIT = 200  # rows per list on the actor page

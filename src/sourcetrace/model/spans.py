@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,3 +71,9 @@ def excluded_ranges(excluded: Iterable[Any]) -> list[Offsets]:
         else:
             raw.append((int(item.start), int(item.end)))
     return merge_ranges(raw)
+
+
+def meets(start: int, end: int, merged: Sequence[Offsets]) -> bool:
+    """Whether [start, end) meets a range of ``merged`` (sorted, disjoint): one bisect."""
+    i = bisect_left(merged, (end, end)) - 1
+    return i >= 0 and merged[i][1] > start
