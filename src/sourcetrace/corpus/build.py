@@ -31,7 +31,15 @@ from ..model.errors import BadInputError
 from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod
-from .db import CorpusError, _short, connect
+from .db import (
+    SAFE_CONFIG,
+    CorpusError,
+    _short,
+    connect,
+    remove_dead_work_copies,
+    work_prefix,
+    write_lock,
+)
 from .dedup import Candidate, Deduper, Match, band_rows, candidate
 from .records import Record, iter_records
 from .schema import STORED_TABLES, clear_derived, create_schema
@@ -244,7 +252,8 @@ BUILD_MEMORY_LIMIT = os.environ.get("SOURCETRACE_DUCKDB_MEMORY", "64MB")
 def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
     """A temp copy of the corpus (or a fresh file) in the same folder, opened."""
     folder = os.path.dirname(os.path.abspath(db_path)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".corpus-build-", suffix=".duckdb", dir=folder)
+    prefix = os.path.basename(work_prefix(db_path))
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".duckdb", dir=folder)
     os.close(fd)
     os.remove(tmp)  # DuckDB refuses an existing empty file
     if os.path.exists(db_path):
@@ -253,7 +262,7 @@ def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
     try:
         # DuckDB caches pages up to 80% of RAM by default; a bound keeps a large build's
         # memory flat (sorts and joins spill to a temp folder beside the corpus).
-        con = duckdb.connect(tmp, config={"memory_limit": BUILD_MEMORY_LIMIT})
+        con = duckdb.connect(tmp, config={**SAFE_CONFIG, "memory_limit": BUILD_MEMORY_LIMIT})
     except duckdb.Error as exc:
         _remove(tmp)
         raise CorpusError(f"{db_path}: cannot write a corpus here ({_short(exc)})") from None
@@ -264,6 +273,8 @@ def _remove(path: str) -> None:
     for p in (path, path + ".wal"):
         if os.path.exists(p):
             os.remove(p)
+    if os.path.isdir(path + ".tmp"):  # DuckDB's spill folder
+        shutil.rmtree(path + ".tmp", ignore_errors=True)
 
 
 def build(
@@ -275,6 +286,7 @@ def build(
     alias_files: Sequence[str] = (),
     records: Iterable[Record | BadInputError] | None = None,
     on_item: Callable[[Record | BadInputError], None] | None = None,
+    wait: bool = True,
 ) -> BuildStats:
     """Add inputs to the corpus at ``db_path`` (created when missing), atomically.
 
@@ -283,11 +295,13 @@ def build(
     embedder: claim encoder (default: the bundled MiniLM sentence encoder).
     alias_files: user alias files forcing or forbidding actor merges.
     on_item: called after each record or error (progress bars).
-    RAISES CorpusError / ConfigError: the corpus or an alias file cannot be used; the
-      corpus file is then untouched.
+    wait: when another build is writing the same corpus, wait for it (True) or fail at
+      once (False). Builds of one corpus never overlap: each holds its lock from the copy
+      to the replace, so no build's articles are lost to another's.
+    RAISES CorpusError / ConfigError: the corpus or an alias file cannot be used, or
+      ``wait`` is False and another build holds the corpus; the corpus file is then
+      untouched.
     """
-    from .embed import default_embedder
-
     rules = actors_mod.load_alias_rules(alias_files)  # fail before any work
     if pipeline is None:
 
@@ -297,6 +311,20 @@ def build(
             return Pipeline()
 
     stream = records if records is not None else iter_records(paths, pipeline)
+    with write_lock(db_path, wait=wait):
+        remove_dead_work_copies(db_path)
+        return _build_locked(db_path, stream, embedder, rules, on_item)
+
+
+def _build_locked(
+    db_path: str,
+    stream: Iterable[Record | BadInputError],
+    embedder: Embedder | None,
+    rules: Any,
+    on_item: Callable[[Record | BadInputError], None] | None,
+) -> BuildStats:
+    from .embed import default_embedder
+
     stats = BuildStats()
     tmp, con = _open_work_copy(db_path)
     ok = False

@@ -1,8 +1,11 @@
-"""Opening a corpus file, and refusing files that are not one."""
+"""Opening a corpus file, refusing files that are not one, and the one-writer lock."""
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +19,11 @@ from .schema import CORPUS_SCHEMA_VERSION
 
 class CorpusError(SourcetraceError):
     """A corpus file cannot be used; str() names the file and why (one line)."""
+
+
+# A corpus file is untrusted input: DuckDB must never fetch or load an extension for it (an
+# SQLite file named .duckdb made it try to download sqlite_scanner).
+SAFE_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
 def _major(version: str) -> str:
@@ -41,14 +49,23 @@ def check_corpus(con: duckdb.DuckDBPyConnection, path: str) -> None:
         )
 
 
-def connect(path: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open an existing corpus. RAISES CorpusError (missing, corrupt, foreign, too new)."""
+def connect(
+    path: str, *, read_only: bool = True, external_access: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """Open an existing corpus. RAISES CorpusError (missing, corrupt, foreign, too new).
+
+    external_access (bool): whether SQL may read or write other files (``COPY``, Parquet
+        export). Readers that only query the corpus pass False. Defaults to True.
+    """
     if not os.path.exists(path):
         raise CorpusError(f"{path}: no such corpus (build one with 'sourcetrace corpus build')")
     if os.path.isdir(path):
         raise CorpusError(f"{path}: is a directory, not a corpus file")
     try:
-        con = duckdb.connect(path, read_only=read_only)
+        config: dict[str, str | bool] = dict(SAFE_CONFIG)
+        if not external_access:
+            config["enable_external_access"] = False
+        con = duckdb.connect(path, read_only=read_only, config=config)
     except duckdb.Error as exc:
         raise CorpusError(f"{path}: not a readable DuckDB corpus ({_short(exc)})") from None
     try:
@@ -57,6 +74,63 @@ def connect(path: str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def lock_path(db_path: str) -> str:
+    """The lock file beside a corpus: ``.NAME.lock`` in the corpus's folder."""
+    folder, name = os.path.split(os.path.abspath(db_path))
+    return os.path.join(folder, f".{name}.lock")
+
+
+def work_prefix(db_path: str) -> str:
+    """Where a build's work copies of ``db_path`` go: ``.NAME.build-XXXX.duckdb`` beside it."""
+    folder, name = os.path.split(os.path.abspath(db_path))
+    return os.path.join(folder, f".{name}.build-")
+
+
+@contextmanager
+def write_lock(db_path: str, *, wait: bool = True) -> Iterator[None]:
+    """Hold the corpus's one-writer lock (an OS file lock beside it) while the body runs.
+
+    A second writer waits for the first (``wait``) or fails at once with one line. The lock
+    goes with the process, so a killed build never leaves the corpus locked.
+    RAISES CorpusError: ``wait`` is False and another process is writing the corpus, or the
+      lock file cannot be made.
+    """
+    try:
+        fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise CorpusError(f"{db_path}: cannot make its lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise CorpusError(
+                f"{db_path}: another build is writing this corpus; try again when it ends "
+                "(or leave out --no-wait to wait for it)"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_dead_work_copies(db_path: str) -> list[str]:
+    """Delete work copies left by killed builds of ``db_path``; call only under its lock.
+
+    Holding the lock means no other build of this corpus is running, so every work copy
+    (and its WAL and spill folder) is a dead build's. RETURNS the paths removed.
+    """
+    removed = []
+    for path in sorted(glob.glob(glob.escape(work_prefix(db_path)) + "*.duckdb*")):
+        try:
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+            removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to remove: the build goes on
+    return removed
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
