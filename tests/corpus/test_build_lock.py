@@ -91,3 +91,25 @@ def test_connect_without_external_access_cannot_read_files(tmp_path, records):
             con.execute(f"SELECT * FROM read_csv('{secret}')").fetchall()
     finally:
         con.close()
+
+
+def test_connect_refuses_a_corpus_missing_tables(tmp_path, records):
+    import duckdb
+
+    db = tmp_path / "c.duckdb"
+    build(str(db), records=records[:1], embedder=ENC)
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE claims")
+    con.close()
+    with pytest.raises(CorpusError, match="damaged corpus .missing tables: claims"):
+        connect(str(db))
+
+
+def test_connect_refuses_a_truncated_corpus_in_one_line(tmp_path, records):
+    db = tmp_path / "c.duckdb"
+    build(str(db), records=records[:1], embedder=ENC)
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])
+    with pytest.raises(CorpusError) as err:
+        connect(str(db))
+    assert str(db) in str(err.value) and "\n" not in str(err.value)

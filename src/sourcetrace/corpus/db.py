@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from ..model.errors import SourcetraceError
-from .schema import CORPUS_SCHEMA_VERSION
+from .schema import ALL_TABLES, CORPUS_SCHEMA_VERSION
 
 
 class CorpusError(SourcetraceError):
@@ -47,6 +47,14 @@ def check_corpus(con: duckdb.DuckDBPyConnection, path: str) -> None:
             f"{path}: corpus schema version {version} is not supported "
             f"(this sourcetrace reads {_major(CORPUS_SCHEMA_VERSION)}.x)"
         )
+    missing = [t for t in ALL_TABLES if t not in tables]
+    if missing:
+        raise CorpusError(f"{path}: a damaged corpus (missing tables: {', '.join(missing)})")
+    for table in ALL_TABLES:  # a page DuckDB cannot read fails here, not mid-command
+        try:
+            con.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
+        except duckdb.Error as exc:
+            raise CorpusError(f"{path}: a damaged corpus ({table}: {_short(exc)})") from None
 
 
 def connect(
@@ -69,7 +77,10 @@ def connect(
     except duckdb.Error as exc:
         raise CorpusError(f"{path}: not a readable DuckDB corpus ({_short(exc)})") from None
     try:
-        check_corpus(con, path)
+        try:
+            check_corpus(con, path)
+        except duckdb.Error as exc:  # a truncated or flipped page
+            raise CorpusError(f"{path}: a damaged corpus ({_short(exc)})") from None
     except BaseException:
         con.close()
         raise
