@@ -44,39 +44,62 @@ _MEMBER_MAGIC = b"\x1f\x8b\x08"  # gzip magic + deflate: where a member can star
 # A member decompressing to more than this is one huge record (video, archive) or a whole
 # WARC gzipped at once; only its head is kept (an HTML page is refused far below this).
 _MAX_MEMBER_BYTES = 2 * _text.MAX_FILE_BYTES + (1 << 20)
+# What one record may inflate to when a WARC is one gzip stream: past it the record is a
+# decompression bomb (or a video); it is reported and the rest of the file is not read.
+MAX_RECORD_BYTES = _MAX_MEMBER_BYTES
+# Past this a gzip member is not inflated to its end: a bomb's cost stays bounded.
+MAX_INFLATE_BYTES = 4 * _MAX_MEMBER_BYTES
+_INFLATE_STEP = 1 << 20  # bytes inflated per step
+_MAX_LINE = 1 << 16  # longest WARC/HTTP header line read
 
 
 class _GzipReader:
     """Read-only file object decompressing (multi-member) gzip, noting damage.
 
     At a truncated or corrupt spot it ends the stream early and sets ``damage``; the
-    caller checks it after iterating, since warcio swallows end-of-file errors.
+    caller checks it after iterating, since warcio swallows end-of-file errors. It inflates
+    at most ``_INFLATE_STEP`` bytes at a time and reads from an offset into one buffer, so
+    a member of zeros costs time linear in what is read, never a copy of the rest per read.
     """
 
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._z = zlib.decompressobj(wbits=31)
-        self._buf = b""
+        self._buf = bytearray()
+        self._pos = 0
         self._eof = False
         self.damage: str | None = None
 
-    def read(self, size: int = -1) -> bytes:
-        while not self._eof and (size < 0 or len(self._buf) < size):
-            self._fill()
-        if size < 0:
-            out, self._buf = self._buf, b""
-        else:
-            out, self._buf = self._buf[:size], self._buf[size:]
+    def _avail(self) -> int:
+        return len(self._buf) - self._pos
+
+    def _take(self, end: int) -> bytes:
+        out = bytes(self._buf[self._pos : end])
+        self._pos = end
+        if self._pos > _INFLATE_STEP and self._pos * 2 > len(self._buf):
+            del self._buf[: self._pos]  # drop what was read, now and then: linear overall
+            self._pos = 0
         return out
 
-    def readline(self, size: int = -1) -> bytes:
-        while not self._eof and b"\n" not in self._buf and (size < 0 or len(self._buf) < size):
+    def read(self, size: int = -1) -> bytes:
+        while not self._eof and (size < 0 or self._avail() < size):
             self._fill()
-        end = self._buf.find(b"\n") + 1 or len(self._buf)
-        if size >= 0:
-            end = min(end, size)
-        out, self._buf = self._buf[:end], self._buf[end:]
-        return out
+        n = self._avail() if size < 0 else min(size, self._avail())
+        return self._take(self._pos + n)
+
+    def readline(self, size: int = -1) -> bytes:
+        # A header line is short: past _MAX_LINE bytes with no newline, what is there is
+        # returned and the header parse fails as damage (a stream of zeros is not a WARC).
+        cap = _MAX_LINE if size < 0 else min(size, _MAX_LINE)
+        start = self._pos
+        while True:
+            at = self._buf.find(b"\n", start)
+            if at >= 0 or self._eof or self._avail() >= cap:
+                break
+            start = len(self._buf)
+            self._fill()
+        end = at + 1 if at >= 0 else len(self._buf)
+        return self._take(min(end, self._pos + cap))
 
     def close(self) -> None:
         self._raw.close()
@@ -89,12 +112,12 @@ class _GzipReader:
             self._eof = True
             return
         try:
-            self._buf += self._z.decompress(data)
+            self._buf += self._z.decompress(data, _INFLATE_STEP)
             # Several members (one per record): start a new decompressor on the rest.
             while self._z.eof and self._z.unused_data:
                 rest = self._z.unused_data
                 self._z = zlib.decompressobj(wbits=31)
-                self._buf += self._z.decompress(rest)
+                self._buf += self._z.decompress(rest, _INFLATE_STEP)
         except zlib.error as e:
             self.damage = f"gzip error: {e}"
             self._eof = True
@@ -200,11 +223,24 @@ def _read_members(
         if member is None:
             return
         if isinstance(member, _Oversized):
+            if start == 0 and not _looks_like_warc(member.head):
+                yield BadInputError(path, "not a WARC file (it does not start with a WARC record)")
+                return
             if start == 0:
                 f.seek(0)
                 yield from _read_records(_GzipReader(f), path, select, seen)
                 return
             done += 1  # one huge record (video, archive...): not an article
+            if member.end is None:
+                if select is None or select(done):
+                    yield BadInputError(
+                        f"{path}#{done}",
+                        f"record inflates past {MAX_INFLATE_BYTES} bytes (a decompression "
+                        "bomb?); skipped",
+                    )
+                if not _resync(f, f.tell()):
+                    return
+                continue
             if select is None or select(done):
                 limit = _MAX_MEMBER_BYTES
                 yield BadInputError(f"{path}#{done}", f"record too large (> {limit} bytes)")
@@ -222,6 +258,12 @@ def _read_members(
             if select is None or select(done):
                 yield _skipped(f"{path}#{done}", member.detail)
             continue
+        if not _looks_like_warc(member):
+            # warcio would read a member of junk as one endless header line, slowly.
+            done += 1
+            if select is None or select(done):
+                yield _skipped(f"{path}#{done}", "not a WARC record")
+            continue
         try:
             for item in _read_records(io.BytesIO(member), path, select, seen, first=done + 1,
                                       strict=True):
@@ -237,7 +279,11 @@ def _read_members(
 
 
 def _skipped(rec_path: str, detail: str) -> BadInputError:
-    return BadInputError(rec_path, f"corrupt WARC record skipped ({detail})")
+    return BadInputError(rec_path, f"corrupt WARC record skipped ({detail[:200]})")
+
+
+def _looks_like_warc(data: bytes) -> bool:
+    return data[:64].lstrip(b"\r\n")[:5] == b"WARC/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +299,16 @@ class _Truncated:
 @dataclass(frozen=True, slots=True)
 class _Oversized:
     head: bytes
+    end: int | None  # offset after the member; None when it was not inflated to its end
 
 
 def _next_member(f: IO[bytes]) -> bytes | _Corrupt | _Truncated | _Oversized | None:
-    """Decompress the gzip member starting at f's position; leave f just after it."""
+    """Decompress the gzip member starting at f's position; leave f just after it.
+
+    A member inflating past ``MAX_INFLATE_BYTES`` is not followed to its end (that would
+    cost time in proportion to a bomb's size): it comes back as ``_Oversized`` with
+    ``end`` None, and f is left where inflating stopped.
+    """
     start = f.tell()
     z = zlib.decompressobj(wbits=31)
     out: list[bytes] = []
@@ -264,24 +316,29 @@ def _next_member(f: IO[bytes]) -> bytes | _Corrupt | _Truncated | _Oversized | N
     consumed = 0
     oversized = False
     while not z.eof:
-        data = f.read(_READ_CHUNK)
+        data = z.unconsumed_tail
         if not data:
-            if consumed == 0:
-                return None  # clean end of file
-            return _Truncated()
-        consumed += len(data)
+            data = f.read(_READ_CHUNK)
+            if not data:
+                if consumed == 0:
+                    return None  # clean end of file
+                return _Truncated()
+            consumed += len(data)
         try:
-            chunk = z.decompress(data)
+            chunk = z.decompress(data, _INFLATE_STEP)
         except zlib.error as e:
             return _Corrupt(f"gzip error: {e}")
+        room = _MAX_MEMBER_BYTES - size
         size += len(chunk)
-        if size <= _MAX_MEMBER_BYTES:
-            out.append(chunk)
-        else:
-            oversized = True  # keep the head (the headers); the body is no article
+        if room > 0:
+            out.append(chunk[:room])  # keep the head (the headers); the body is no article
+        if size > _MAX_MEMBER_BYTES:
+            oversized = True
+        if size > MAX_INFLATE_BYTES:
+            return _Oversized(b"".join(out), end=None)
     f.seek(start + consumed - len(z.unused_data))
     head = b"".join(out)
-    return _Oversized(head) if oversized else head
+    return _Oversized(head, end=f.tell()) if oversized else head
 
 
 def _resync(f: IO[bytes], pos: int) -> bool:
@@ -346,6 +403,16 @@ def _read_records(
         except (EOFError, zlib.error, ValueError) as e:
             damage = f"{type(e).__name__}: {e}"
             break
+        except _TooLarge:
+            too_large = BadInputError(
+                f"{path}#{number}",
+                f"record inflates past {MAX_RECORD_BYTES} bytes (a decompression bomb?); "
+                "the rest of the file is not read",
+            )
+            if strict:
+                raise _Damage(done, str(too_large)) from None
+            yield too_large
+            return
         if record.raw_stream.limit > 0:
             # The block is shorter than its Content-Length: the file stops inside it.
             damage = f"record {number} is cut short"
@@ -419,10 +486,17 @@ def _is_html_page(record: Any) -> bool:
     return ctype.split(";")[0].strip().lower() in _HTML_TYPES
 
 
+class _TooLarge(Exception):
+    """A record inflating past MAX_RECORD_BYTES."""
+
+
 def _drain(record: Any) -> None:
     # Read the rest of the block so the Content-Length check below sees the whole record.
-    while record.raw_stream.read(_READ_CHUNK):
-        pass
+    read = 0
+    while chunk := record.raw_stream.read(_READ_CHUNK):
+        read += len(chunk)
+        if read > MAX_RECORD_BYTES:
+            raise _TooLarge
 
 
 def _warc_date(value: str | None) -> str | None:
