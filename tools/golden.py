@@ -3,8 +3,9 @@
 What is fingerprinted (each item one SHA-256 in ``tests/golden/manifest.json``):
 
 - ``analyze/<set>/<file>``: the JSONL record of every article of the shipped examples, the
-  seeds and PolNeAR dev (``path`` rewritten relative to its set, the only field that depends
-  on where the checkout lies);
+  seeds and PolNeAR dev. Each set is analysed through a link named after it in a work
+  folder, so paths (and the article ids hashed from them) do not depend on where the
+  checkout lies;
 - ``report/<fmt>``: the csv, html and text reports of the examples and the seeds;
 - ``table/<name>``: every table of a corpus built from those records (rows in insertion
   order, so ids and ordering count);
@@ -49,10 +50,10 @@ def _sha(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _cli(*args: str) -> str:
+def _cli(*args: str, cwd: Path = REPO) -> str:
     cmd = [str(Path(sys.executable).parent / "sourcetrace"), *args]
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"golden: {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
     return done.stdout
@@ -62,34 +63,36 @@ def _sets() -> dict[str, Path]:
     return {name: path for name, path in SETS.items() if path.is_dir()}
 
 
+def _inputs(work: Path) -> Path:
+    """A folder holding one link per input set, named after the set: analysed from there,
+    the sets get the same relative paths wherever the checkout and ../shared lie."""
+    folder = work / "in"
+    folder.mkdir(exist_ok=True)
+    for name, path in _sets().items():
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(path, target_is_directory=True)
+    return folder
+
+
 def analyze_fingerprints(work: Path) -> tuple[dict[str, str], Path]:
     """Analyse every set into one JSONL file; one hash per record."""
-    sets = _sets()
     out = work / "analysis.jsonl"
-    _cli("analyze", *(str(p) for p in sets.values()), "-o", str(out))
-    roots = {str(p): name for name, p in sets.items()}
+    _cli("analyze", *_sets(), "-o", str(out), cwd=_inputs(work))
     prints: dict[str, str] = {}
     for line in out.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        path = record["path"]
-        root = next(r for r in roots if path.startswith(r))
-        rel = f"{roots[root]}/{os.path.relpath(path, root)}"
-        record["path"] = rel
-        prints[f"analyze/{rel}"] = _sha(json.dumps(record, ensure_ascii=False, sort_keys=False))
+        prints[f"analyze/{record['path']}"] = _sha(line)
     return prints, out
 
 
 def report_fingerprints(work: Path) -> dict[str, str]:
-    sets = _sets()
-    paths = [str(sets[name]) for name in REPORT_SETS if name in sets]
+    names = [name for name in REPORT_SETS if name in _sets()]
     prints = {}
     for fmt, ext in (("csv", "csv"), ("html", "html"), ("text", "txt")):
         out = work / f"report.{ext}"
-        _cli("analyze", *paths, "-o", str(out), "--format", fmt)
-        text = out.read_text(encoding="utf-8")
-        for name in REPORT_SETS:  # reports name the inputs by path
-            text = text.replace(str(sets.get(name, "\0")), name)
-        prints[f"report/{fmt}"] = _sha(text)
+        _cli("analyze", *names, "-o", str(out), "--format", fmt, cwd=_inputs(work))
+        prints[f"report/{fmt}"] = _sha(out.read_text(encoding="utf-8"))
     return prints
 
 
@@ -108,23 +111,14 @@ def table_fingerprints(db: Path) -> dict[str, str]:
             cols = [d[0] for d in cur.description]
             if name == "corpus_meta":  # build times and the like vary from run to run
                 continue
-            if name == "articles":  # paths depend on the checkout, added_at on the clock
-                i, j = cols.index("path"), cols.index("added_at")
-                rows = [(*r[:i], _relpath(r[i]), *r[i + 1:j], *r[j + 1:]) for r in rows]
+            if name == "articles":  # added_at is the clock's
+                j = cols.index("added_at")
+                rows = [(*r[:j], *r[j + 1:]) for r in rows]
             body = json.dumps([cols, rows], default=str, ensure_ascii=False)
             prints[f"table/{name}"] = _sha(body)
         return prints
     finally:
         con.close()
-
-
-def _relpath(path: Any) -> Any:
-    if not isinstance(path, str):
-        return path
-    for name, root in _sets().items():
-        if path.startswith(str(root)):
-            return f"{name}/{os.path.relpath(path, root)}"
-    return path
 
 
 def api_fingerprints(db: Path) -> dict[str, str]:
@@ -137,10 +131,7 @@ def api_fingerprints(db: Path) -> dict[str, str]:
 
         def get(url: str) -> Any:
             response = client.get(url)
-            body = response.text
-            for name, root in _sets().items():
-                body = body.replace(json.dumps(str(root))[1:-1], name)
-            prints[f"api/{url}"] = _sha(f"{response.status_code}\n{body}")
+            prints[f"api/{url}"] = _sha(f"{response.status_code}\n{response.text}")
             return response.json() if response.status_code == 200 else None
 
         overview = get("/api/overview")
@@ -204,8 +195,8 @@ def fingerprints(keep: Path | None = None) -> dict[str, str]:
         db.unlink(missing_ok=True)  # a build adds to an existing corpus
         _cli("corpus", "build", "--db", str(db), str(analysis))
         prints.update(table_fingerprints(db))
-        prints.update(api_fingerprints(db))
         prints.update(corpus_cli_fingerprints(db, work))
+        prints.update(api_fingerprints(db))  # last: the app keeps its connection open
     return prints
 
 
