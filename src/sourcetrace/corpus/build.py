@@ -31,6 +31,7 @@ from ..model.errors import BadInputError
 from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod
+from .claim_text import claims_from_record
 from .db import CorpusError, _short, connect
 from .dedup import Candidate, Deduper, Match, band_rows, candidate
 from .records import Record, iter_records
@@ -232,7 +233,7 @@ class CorpusBuilder:
                     "attribution": lb.get("attribution"),
                 }
             )
-        rows["claims"].extend(claims_mod.claims_from_record(record))
+        rows["claims"].extend(claims_from_record(record))
 
 
 # DuckDB's memory bound for a build; its sorts, joins and temp tables spill beyond it.
