@@ -135,9 +135,8 @@ def _cells(
         expansion_add=64, expansion_search=64,
     )
     index.add(np.arange(k, dtype=np.uint64), cent, threads=1)
-    # A plain table in the work copy, written out before it is sorted: as a temp table
-    # its 37M rows (400k benchmark articles) kept DuckDB's 64 MB pool pinned, and even
-    # a sort of 2M of them could not run; read from the file, 7.4M sort in 1.2 s.
+    # A plain table in the work copy, written out before it is sorted: a large temp
+    # table stays pinned in DuckDB's pool and its sort cannot run (docs/corpus.md, Scale).
     con.execute("CREATE OR REPLACE TABLE _probe (cell INTEGER, pos INTEGER, member BOOLEAN)")
     for start in range(0, n, CHUNK):
         stop = min(n, start + CHUNK)

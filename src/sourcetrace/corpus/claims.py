@@ -66,15 +66,11 @@ def _insert_vectors(
 
 def embed_new(con: duckdb.DuckDBPyConnection, enc: Embedder) -> None:
     """Encode every stored claim without a vector from ``enc``."""
-    # The claims to encode can be the whole corpus: numbered in a temp table and read
-    # a chunk at a time, with a checkpoint now and then (no reader stays open, so the
-    # checkpoints run; one at the end would write every vector at once, a memory peak
-    # that grows with the corpus). Only the ids are sorted into it, and a table keeps
-    # their order, so its row ids number them: a window numbering the texts of 582k
-    # claims ran out of a 32 MB bound. The texts are joined a chunk at a time.
-    # The claims without a vector are found a bucket of ids at a time: one anti join
-    # against every stored vector's id outgrew a small bound (582k claims, 32 MB) and
-    # its hash table does not spill.
+    # Bounded memory however large the corpus (docs/corpus.md, Scale): the claims without
+    # a vector are found a bucket of ids at a time (an anti join's hash table does not
+    # spill), only their ids are sorted (row ids number them: no window over the texts),
+    # and they are encoded a chunk at a time with a checkpoint after each (one at the
+    # end would write every vector at once).
     ((stored,),) = con.execute("SELECT count(*) FROM claims").fetchall()
     parts = max(1, -(-int(stored) // EMBED_BUCKET_ROWS))
     con.execute("CREATE OR REPLACE TEMP TABLE _to_embed_any (id VARCHAR)")
