@@ -1,7 +1,7 @@
 """Recall of the claim-link blocking against exact search (prints figures; not a test).
 
 The corpus compares each claim only with the claims of its nearest cells
-(``sourcetrace.corpus.claims.candidate_pairs``). This script measures what that misses:
+(``sourcetrace.corpus.blocking.candidate_pairs``). This script measures what that misses:
 every pair at cosine >= 0.55 and >= 0.72 is found by exact search (all pairs, blockwise),
 then the share of those pairs the cells find ("pair recall") and the share whose two
 claims still end in one connected component of the found pairs ("component recall"),
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
-from sourcetrace.corpus import claims  # noqa: E402
+from sourcetrace.corpus import blocking, claims  # noqa: E402
 
 _SENT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -74,8 +74,8 @@ def main() -> None:
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--db", help="a sourcetrace corpus file")
     src.add_argument("--texts", nargs="+", help="glob patterns of text files")
-    ap.add_argument("--cell", type=int, default=claims.CELL)
-    ap.add_argument("--probes", type=int, default=claims.PROBES)
+    ap.add_argument("--cell", type=int, default=blocking.CELL)
+    ap.add_argument("--probes", type=int, default=blocking.PROBES)
     args = ap.parse_args()
     vecs = db_vectors(args.db) if args.db else sentence_vectors(args.texts)
     vecs = vecs.astype(np.float32)
@@ -84,12 +84,12 @@ def main() -> None:
     ei, ej, es = exact_pairs(vecs, 0.55)
     t_exact = time.perf_counter() - t0
 
-    claims.EXACT_MAX, claims.CELL, claims.PROBES = 0, args.cell, args.probes
+    blocking.EXACT_MAX, blocking.CELL, blocking.PROBES = 0, args.cell, args.probes
     t0 = time.perf_counter()
     batches = ((np.arange(s, min(n, s + 8192)), vecs[s : s + 8192]) for s in range(0, n, 8192))
-    with claims._Scratch(batches) as scratch:
+    with blocking.Scratch(batches) as scratch:
         con = duckdb.connect()
-        claims.candidate_pairs(con, scratch, 0.55)
+        blocking.candidate_pairs(con, scratch, 0.55)
         got = con.execute("SELECT a, b, sim FROM _cand").fetchnumpy()
         a, b, sim = (np.asarray(got[k]) for k in ("a", "b", "sim"))
     t_cells = time.perf_counter() - t0

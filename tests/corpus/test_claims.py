@@ -1,4 +1,4 @@
-"""Claim-link evidence beyond the cosine: figures, negation, shared words."""
+"""Claim links across articles: clusters from the cell path, slices, and components."""
 
 from __future__ import annotations
 
@@ -6,43 +6,12 @@ from collections.abc import Callable
 
 import duckdb
 import numpy as np
-import pytest
 
+from sourcetrace.corpus import blocking
 from sourcetrace.corpus import claims as claims_mod
 from sourcetrace.corpus.build import build
-from sourcetrace.corpus.claims import claims_from_record, conflict, lexical_support, numbers
 from sourcetrace.corpus.db import connect
 from sourcetrace.corpus.embed import HashingEmbedder
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("the plant will cut 2,400 jobs", {2400.0}),
-        ("two thousand four hundred jobs will go", {2400.0}),
-        ("a hundred and five boats", {105.0}),
-        ("one of the ministers resigned", set()),
-        ("forty-two people and 7.5 percent", {42.0, 7.5}),
-    ],
-)
-def test_numbers_read_digits_and_words(text, expected):
-    assert numbers(text) == expected
-
-
-def test_conflict_on_denial_and_on_different_figures():
-    assert conflict("the mine will close", "the mine will not close")
-    assert conflict("the mine won't close", "the mine will close next year")
-    assert not conflict("the mine won't close", "the mine will not shut")
-    assert conflict("twelve miners were hurt", "30 miners were hurt")
-    assert not conflict("twelve miners were hurt", "12 miners were injured")
-    assert not conflict("the mine had no water left", "the mine ran out of water")
-
-
-def test_lexical_support_needs_several_shared_content_words():
-    assert lexical_support(
-        "the ferry strike will end on Tuesday", "striking ferry crews end their walkout Tuesday"
-    )
-    assert not lexical_support("ferry crews strike", "the ferry timetable changes in May")
 
 
 def _record(rid: str, text: str, contents: list[str], outlet: str) -> dict:
@@ -58,23 +27,13 @@ def _record(rid: str, text: str, contents: list[str], outlet: str) -> dict:
             "profile": {}}
 
 
-def test_outer_relay_sentence_is_not_a_second_claim():
-    text = "The institute said an officer had told it that the ferry tickets were forged."
-    outer = "an officer had told it that the ferry tickets were forged"
-    inner = "that the ferry tickets were forged"
-    rec = _record("r", text, [outer, inner], "Post")
-    rec["attributions"][1]["cue"] = {"text": "had told", "spans": [[text.index("had told"),
-                                                                    text.index("had told") + 8]]}
-    assert [c["text"] for c in claims_from_record(rec)] == [inner]
-
-
 def cell_path_records(monkeypatch, seed: int, repeats: Callable[[int], int | None]) -> list:
     """30 records of 3 random-word claims, more than the exact path takes, so the
     claims are split into cells; article a's first claim repeats the first claim of
     article ``repeats(a)`` (None: no repeat)."""
-    monkeypatch.setattr(claims_mod, "EXACT_MAX", 20)
-    monkeypatch.setattr(claims_mod, "CELL", 16)
-    monkeypatch.setattr(claims_mod, "PROBES", 2)
+    monkeypatch.setattr(blocking, "EXACT_MAX", 20)
+    monkeypatch.setattr(blocking, "CELL", 16)
+    monkeypatch.setattr(blocking, "PROBES", 2)
     rng = np.random.default_rng(seed)
     words = [f"w{i}" for i in range(400)]
     recs: list = []
@@ -130,79 +89,6 @@ def test_clusters_given_in_slices_match_one_update(tmp_path, monkeypatch):
     assert len({k for _id, k in sliced[0]}) < len(sliced[0])  # the repeats were linked
 
 
-def _batches(vecs: np.ndarray, size: int = 100):
-    for s in range(0, len(vecs), size):
-        yield vecs[s : s + size]
-
-
-def _exact(vecs: np.ndarray, low: float) -> set[tuple[int, int]]:
-    sims = vecs @ vecs.T
-    ii, jj = np.nonzero(np.triu(sims >= low, 1))
-    return {(int(i), int(j)) for i, j in zip(ii, jj, strict=True)}
-
-
-def _pairs(scratch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """candidate_pairs' table, read back."""
-    con = duckdb.connect()
-    n = claims_mod.candidate_pairs(con, scratch, 0.55)
-    got = con.execute("SELECT a, b, sim FROM _cand ORDER BY a, b").fetchnumpy()
-    assert n == len(got["a"])
-    return (np.asarray(got["a"], dtype=np.int64), np.asarray(got["b"], dtype=np.int64),
-            np.asarray(got["sim"]))
-
-
-def _topics(n_topics: int, per_topic: int, noise: float, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(n_topics, 64))
-    noise_vecs = noise * rng.normal(size=(n_topics * per_topic, 64))
-    vecs = np.repeat(centres, per_topic, axis=0) + noise_vecs
-    vecs = vecs[rng.permutation(len(vecs))]
-    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
-
-
-def test_cells_find_the_pairs_exact_search_finds(monkeypatch):
-    monkeypatch.setattr(claims_mod, "EXACT_MAX", 50)
-    monkeypatch.setattr(claims_mod, "CELL", 40)
-    monkeypatch.setattr(claims_mod, "BLOCK", 32)  # several blocks per cell
-    vecs = _topics(60, 5, 0.35, seed=11)  # 300 claims in 60 tight groups
-    with claims_mod._Scratch(_batches(vecs)) as scratch:
-        a, b, sim = _pairs(scratch)
-    found = set(zip(a.tolist(), b.tolist(), strict=True))
-    exact = _exact(vecs, 0.55)
-    assert len(exact) > 200
-    assert len(found & exact) / len(exact) > 0.95
-    assert found <= exact  # every candidate is a real pair at the threshold
-    assert all(x < y for x, y in found) and len(found) == len(a)
-    true = np.einsum("ij,ij->i", vecs[a], vecs[b])
-    assert np.abs(sim - true).max() < 0.01  # cosines from the f16 scratch copy
-
-
-def test_pair_merges_do_not_change_the_pairs(monkeypatch):
-    monkeypatch.setattr(claims_mod, "EXACT_MAX", 50)
-    monkeypatch.setattr(claims_mod, "CELL", 40)
-    vecs = _topics(60, 5, 0.35, seed=5)
-
-    def pairs() -> set[tuple[int, int]]:
-        with claims_mod._Scratch(_batches(vecs)) as scratch:
-            a, b, _sim = _pairs(scratch)
-        assert len(set(zip(a.tolist(), b.tolist(), strict=True))) == len(a)  # unique
-        return set(zip(a.tolist(), b.tolist(), strict=True))
-
-    whole = pairs()
-    monkeypatch.setattr(claims_mod, "PAIR_BUFFER", 50)  # merged many times
-    assert pairs() == whole and len(whole) > 200
-
-
-def test_a_crowded_claim_keeps_its_nearest_neighbours_only(monkeypatch):
-    monkeypatch.setattr(claims_mod, "K_NEIGHBOURS", 4)
-    vecs = _topics(1, 30, 0.05, seed=2)  # 30 near-copies of one claim: 435 pairs
-    with claims_mod._Scratch(_batches(vecs, 7)) as scratch:
-        a, b, _sim = _pairs(scratch)
-    per_claim = np.bincount(np.concatenate([a, b]), minlength=30)
-    assert len(a) < 435
-    assert per_claim.min() >= 4  # each keeps its 4 nearest (and is kept by others)
-
-
 def _numbered(links: list[tuple[int, int]], order: list[int]) -> list[int]:
     """cluster_numbers on claims 0..len(order)-1 appearing in ``order``: each claim's number."""
     con = duckdb.connect()
@@ -241,16 +127,3 @@ def test_components_of_long_chains_and_stars_are_whole():
     assert len(set(got[250:])) == 30 and not set(got[250:]) & {got[0], got[200]}
     assert sorted(set(got)) == list(range(1, 33))  # dense: 32 clusters
     assert min(got[0], got[200]) == want_first
-
-
-def test_scratch_reads_give_the_rows_asked_for():
-    vecs = _topics(10, 10, 0.3, seed=5)
-    with claims_mod._Scratch(_batches(vecs, 9)) as scratch:
-        pos = np.array([97, 3, 3, 50, 0, 64, 12, 99, 41])
-        got = scratch.take(pos)
-        assert got.dtype == np.float32 and got.shape == (9, 64)
-        assert np.abs(got - vecs[pos]).max() < 1e-2  # f16 storage
-        assert len(scratch) == 100
-        runs = np.array([8, 5, 6, 7, 21, 20, 99])  # consecutive rows are read together
-        assert np.abs(scratch.take(runs) - vecs[runs]).max() < 1e-2
-        assert scratch.take(np.zeros(0, dtype=np.int64)).shape == (0, 64)

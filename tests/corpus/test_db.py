@@ -6,6 +6,7 @@ import duckdb
 import numpy as np
 
 from sourcetrace.corpus import actors as actors_mod
+from sourcetrace.corpus import blocking
 from sourcetrace.corpus import claims as claims_mod
 from sourcetrace.corpus import provenance as provenance_mod
 from sourcetrace.corpus.build import build
@@ -82,9 +83,9 @@ def test_derived_tables_are_the_same_when_sorts_and_joins_are_cut(tmp_path, monk
         return out
 
     whole = run("whole")
-    monkeypatch.setattr(claims_mod, "PROBE_SORT_ROWS", 40)  # 180 (cell, claim) rows
+    monkeypatch.setattr(blocking, "PROBE_SORT_ROWS", 40)  # 180 (cell, claim) rows
     monkeypatch.setattr(provenance_mod, "TRACE_SORT_ROWS", 10)  # 90 claims
-    monkeypatch.setattr(claims_mod, "TODO_BUCKET_ROWS", 7)  # claims to embed, 13 buckets
+    monkeypatch.setattr(claims_mod, "EMBED_BUCKET_ROWS", 7)  # claims to embed, 13 buckets
     monkeypatch.setattr(actors_mod, "UPDATE_CHUNK", 7)  # article actors, in slices
     cut = run("cut")
     assert cut == whole

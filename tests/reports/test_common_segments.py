@@ -1,6 +1,7 @@
 from sample_analysis import build_analysis
 
-from sourcetrace.reports._common import Layer, iter_layers, segments, summarize
+from sourcetrace.reports._common import summarize
+from sourcetrace.reports.layers import Layer, iter_layers, segments
 
 
 def test_common_segments_rejoin_and_nest():

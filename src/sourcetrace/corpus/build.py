@@ -31,6 +31,7 @@ from ..model.errors import BadInputError
 from . import actors as actors_mod
 from . import claims as claims_mod
 from . import provenance as provenance_mod
+from .claim_text import claims_from_record
 from .db import (
     SAFE_CONFIG,
     CorpusError,
@@ -240,7 +241,7 @@ class CorpusBuilder:
                     "attribution": lb.get("attribution"),
                 }
             )
-        rows["claims"].extend(claims_mod.claims_from_record(record))
+        rows["claims"].extend(claims_from_record(record))
 
 
 # DuckDB's memory bound for a build; its sorts, joins and temp tables spill beyond it.

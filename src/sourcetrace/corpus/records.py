@@ -129,13 +129,14 @@ def _read_parquet_arrow(path: str) -> Iterator[Record]:
 
 def _expand(paths: Iterable[str]) -> Iterator[str]:
     """Files under the given paths, sorted; folders recursively (hidden entries skipped)."""
+    from ..ingest.walk import walk_files
+
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(root, name)
+            # os.walk's order, unreadable folders passed over (as os.walk did).
+            for file, error in walk_files(path, extensions=None, files_first=True):
+                if error is None:
+                    yield file
         else:
             yield path
 

@@ -30,6 +30,7 @@ from . import text as _text
 from .html import read_html_file
 from .jsonl import read_jsonl_file
 from .text import article_from_bytes, article_from_text, os_error, read_text_file
+from .walk import KNOWN_EXTENSIONS, list_files, walk_files
 from .warc import read_warc_file
 
 logger = logging.getLogger(__name__)
@@ -42,10 +43,9 @@ __all__ = [
     "iter_articles",
     "list_files",
     "read_path",
+    "walk_files",
 ]
 
-# Extensions picked up when walking a directory (longest first: ".warc.gz" before ".gz").
-KNOWN_EXTENSIONS = (".warc.gz", ".jsonl", ".warc", ".html", ".htm", ".txt")
 STDIN_PATH = "<stdin>"
 
 Result = Article | BadInputError
@@ -105,45 +105,11 @@ def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iter
 
 
 def _walk(directory: str) -> Iterator[Result]:
-    for path, error in _files(directory):
+    for path, error in walk_files(directory):
         if error is not None:
             yield _report(os_error(path, error))
         else:
             yield from _guarded_iter(path, _reader_for(path))
-
-
-def list_files(path: str) -> Iterator[str]:
-    """The files ``read_path(path)`` would read, in the same order (directories walked)."""
-    if not os.path.isdir(path):
-        yield path
-        return
-    for file, _error in _files(path):
-        yield file  # an unreadable directory too: read_path reports it
-
-
-def _files(directory: str) -> Iterator[tuple[str, OSError | None]]:
-    """(path, None) per input file under ``directory``; (dir, error) for one unreadable.
-
-    Sorted by name at every level, hidden entries skipped, directory symlinks not
-    followed (no loops). scandir lists names only, so memory stays small.
-    """
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as e:
-        yield directory, e
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _files(entry.path)
-        elif entry.name.lower().endswith(KNOWN_EXTENSIONS):
-            yield entry.path, None
 
 
 def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:

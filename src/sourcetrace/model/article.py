@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,10 @@ class Excluded:
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Excluded:
+        return cls(int(d["start"]), int(d["end"]), d.get("kind", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,17 @@ class Article:
             "metadata": dict(self.metadata),
             "excluded": [e.to_dict() for e in self.excluded],
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Article:
+        """The article of ``to_dict()``, or of a whole analysis record (other keys ignored)."""
+        return cls(
+            id=d.get("id", ""),
+            path=d.get("path", ""),
+            text=d["text"],
+            metadata=dict(d.get("metadata") or {}),
+            excluded=tuple(Excluded.from_dict(e) for e in d.get("excluded") or ()),
+        )
 
 
 def article_id(text: str, path: str = "") -> str:

@@ -1,10 +1,16 @@
 """The record of one article: Source, Attribution, Actor, Assertion, Label and Analysis.
 
-These frozen objects cross every stage boundary; ``to_dict`` gives the JSONL record.
+These frozen objects cross every stage boundary; ``to_dict`` gives the JSONL record and
+``from_dict`` reads it back: ``Analysis.from_dict(a.to_dict()).to_dict() == a.to_dict()``.
+What ``to_dict`` leaves out does not come back: ``Attribution.extra`` (extractor notes,
+never written) is empty, and ``chain_depth`` is not read (it is derived from the source
+and ``relayed_by``); a record's ``schema_version`` is not kept (``to_dict`` writes
+SCHEMA_VERSION).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +49,17 @@ class Source:
         d["antecedent"] = self.antecedent.to_dict() if self.antecedent else None
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Source:
+        ante = d.get("antecedent")
+        return cls(
+            mention=TextSpan.from_dict(d),
+            type=d["type"],
+            actor=d.get("actor"),
+            role=d.get("role"),
+            antecedent=TextSpan.from_dict(ante) if ante else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
@@ -74,6 +91,20 @@ class Attribution:
             "confidence": round(self.confidence, 3),
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Attribution:
+        """``chain_depth`` is not read (derived); ``extra`` is empty (never written)."""
+        src = d.get("source")
+        return cls(
+            id=d["id"],
+            source=Source.from_dict(src) if src else None,
+            cue=TextSpan.from_dict(d["cue"]),
+            content=TextSpan.from_dict(d["content"]),
+            kind=d["kind"],
+            relayed_by=tuple(Source.from_dict(r) for r in d.get("relayed_by") or ()),
+            confidence=d.get("confidence", 0.5),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -101,6 +132,16 @@ class Actor:
             "mentions": [m.to_dict() for m in self.mentions],
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Actor:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            type=d["type"],
+            aliases=tuple(d.get("aliases") or ()),
+            mentions=tuple(TextSpan.from_dict(m) for m in d.get("mentions") or ()),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Assertion:
@@ -111,6 +152,10 @@ class Assertion:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.sentence.to_dict(), "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Assertion:
+        return cls(TextSpan.from_dict(d), d.get("reason", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +181,16 @@ class Label:
             "attribution": self.attribution,
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Label:
+        return cls(
+            mention=TextSpan.from_dict(d),
+            label=d["label"],
+            actor=d.get("actor"),
+            voice=d["voice"],
+            attribution=d.get("attribution"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -157,3 +212,15 @@ class Analysis:
         d["labels"] = [lb.to_dict() for lb in self.labels]
         d["profile"] = dict(self.profile)
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Analysis:
+        """The analysis of a record (``to_dict()``'s output; see the module docstring)."""
+        return cls(
+            article=Article.from_dict(d),
+            attributions=tuple(Attribution.from_dict(a) for a in d.get("attributions") or ()),
+            actors=tuple(Actor.from_dict(a) for a in d.get("actors") or ()),
+            unattributed=tuple(Assertion.from_dict(u) for u in d.get("unattributed") or ()),
+            labels=tuple(Label.from_dict(lb) for lb in d.get("labels") or ()),
+            profile=dict(d.get("profile") or {}),
+        )

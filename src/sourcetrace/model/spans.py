@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,12 @@ class TextSpan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "spans": [list(s) for s in self.spans]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TextSpan:
+        """The span of ``to_dict()`` (or of any dict with "text" and "spans"), as given:
+        the ranges are not merged again."""
+        return cls(d.get("text", ""), tuple((int(s), int(e)) for s, e in d.get("spans") or ()))
 
 
 def merge_offsets(doc_text: str, spans: Iterable[Offsets]) -> tuple[Offsets, ...]:

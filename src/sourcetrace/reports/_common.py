@@ -1,8 +1,9 @@
-"""Helpers the report formats share: summary counts, source labels, highlight layers."""
+"""Helpers the report formats share: summary counts, source labels, headers, profiles.
+
+The highlight layers are in ``reports.layers`` (the web pages use them too)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +12,6 @@ from ..model.types import NAMED_TYPES
 
 # Source types that name who is speaking; the rest are anonymous, vague or no source.
 VAGUE_TYPES = frozenset({"anonymous", "vague"})
-
-# Highlight layers, bottom to top: a later layer is drawn over an earlier one where
-# they overlap (a source named inside another attribution's content stays visible).
-LAYERS = ("excluded", "content", "unattributed", "cue", "source", "label")
 
 # Metadata keys shown in article headers, in this order.
 HEADER_KEYS = ("outlet", "published", "author", "url")
@@ -133,74 +130,6 @@ def flatten_profile(profile: dict[str, Any], prefix: str = "") -> list[tuple[str
         else:
             rows.append((name, str(value)))
     return rows
-
-
-@dataclass(frozen=True, slots=True)
-class Layer:
-    """One highlighted range: layer name (one of LAYERS) and a tooltip note."""
-
-    start: int
-    end: int
-    name: str
-    note: str = ""
-
-
-def iter_layers(analysis: Analysis) -> Iterator[Layer]:
-    """Every highlighted range of the article, clipped to the text, in no set order."""
-    n = len(analysis.article.text)
-
-    def clip(s: int, e: int, name: str, note: str) -> Iterator[Layer]:
-        s, e = max(0, min(s, n)), max(0, min(e, n))
-        if e > s:
-            yield Layer(s, e, name, note)
-
-    for ex in analysis.article.excluded:
-        yield from clip(ex.start, ex.end, "excluded", f"furniture: {ex.kind}")
-    for att in analysis.attributions:
-        for s, e in att.content.spans:
-            yield from clip(s, e, "content", f"content of {att.id} ({att.kind})")
-        for s, e in att.cue.spans:
-            yield from clip(s, e, "cue", f"cue of {att.id}")
-        if att.source:
-            for s, e in att.source.mention.spans:
-                yield from clip(s, e, "source", f"source of {att.id} ({att.source.type})")
-        for relay in att.relayed_by:
-            for s, e in relay.mention.spans:
-                yield from clip(s, e, "source", f"relay in {att.id} ({relay.type})")
-    for asr in analysis.unattributed:
-        for s, e in asr.sentence.spans:
-            yield from clip(s, e, "unattributed", f"unattributed: {asr.reason}")
-    for lb in analysis.labels:
-        for s, e in lb.mention.spans:
-            yield from clip(s, e, "label", f"label '{lb.label}' ({lb.voice} voice)")
-
-
-def segments(text: str, layers: list[Layer]) -> Iterator[tuple[str, list[Layer]]]:
-    """Cut the text at every layer boundary.
-
-    Yields (piece, active layers) in text order; the pieces joined give back ``text``.
-    Active layers come in LAYERS order, so overlaps and nesting need no special case.
-    """
-    n = len(text)
-    starts: dict[int, list[Layer]] = {}
-    ends: dict[int, list[Layer]] = {}
-    for layer in layers:
-        s, e = max(0, layer.start), min(n, layer.end)
-        if e <= s:
-            continue
-        if (s, e) != (layer.start, layer.end):
-            layer = Layer(s, e, layer.name, layer.note)
-        starts.setdefault(layer.start, []).append(layer)
-        ends.setdefault(layer.end, []).append(layer)
-    cuts = sorted({0, n, *starts, *ends})
-    active: list[Layer] = []
-    rank = {name: i for i, name in enumerate(LAYERS)}
-    for left, right in zip(cuts, cuts[1:], strict=False):
-        for layer in ends.get(left, ()):
-            active.remove(layer)
-        active.extend(starts.get(left, ()))
-        if right > left:
-            yield text[left:right], sorted(active, key=lambda lay: rank.get(lay.name, 0))
 
 
 def _plural(n: int, word: str) -> str:

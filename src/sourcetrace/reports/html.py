@@ -12,15 +12,13 @@ from typing import IO
 from ..model.record import Analysis
 from ._base import ReportWriter
 from ._common import (
-    LAYERS,
     describe_source,
     flatten_profile,
     header_fields,
-    iter_layers,
-    segments,
     summarize,
     truncate,
 )
+from .layers import LAYERS, iter_layers, segments
 
 # Later rules win where layers overlap, matching LAYERS order.
 _CSS = """

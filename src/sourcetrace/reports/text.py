@@ -18,14 +18,13 @@ from rich.text import Text
 from ..model.record import Analysis
 from ._base import ReportWriter
 from ._common import (
-    LAYERS,
     describe_source,
     flatten_profile,
     header_fields,
-    iter_layers,
     summarize,
     truncate,
 )
+from .layers import LAYERS, iter_layers
 
 STYLES = {
     "excluded": "dim",

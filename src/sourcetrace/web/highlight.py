@@ -3,18 +3,20 @@
 The article text is never inserted as HTML: it is cut at every span boundary into
 pieces, and each piece is handed to the template as a string (autoescaped there) with the
 classes and the attribution it belongs to. Works on ``Analysis.to_dict()`` records, so a
-corpus article and a text analysed on the fly render the same way.
+corpus article and a text analysed on the fly render the same way; the ranges are the
+reports' (``reports.layers.iter_layers`` on ``Analysis.from_dict(record)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..reports._common import LAYERS, Layer, segments
+from ..model.record import Analysis, Attribution
+from ..reports.layers import LAYERS, iter_layers, segments
 
-# Layers that belong to one attribution; their Layer.note holds the attribution id.
+# Layers that belong to one attribution; their Layer.item is the Attribution.
 _ATTRIBUTION_LAYERS = frozenset({"content", "cue", "source"})
 
 
@@ -36,42 +38,14 @@ class Segment:
     title: str
 
 
-def article_layers(record: Mapping[str, Any]) -> Iterator[Layer]:
-    """Every highlighted range in a record; ``note`` is a key ("t3", "u0", "l2", "x1")."""
-    for i, ex in enumerate(record.get("excluded") or ()):
-        yield Layer(int(ex["start"]), int(ex["end"]), "excluded", f"x{i}")
-    for att in record.get("attributions") or ():
-        aid = str(att["id"])
-        for s, e in att["content"]["spans"]:
-            yield Layer(s, e, "content", aid)
-        for s, e in att["cue"]["spans"]:
-            yield Layer(s, e, "cue", aid)
-        if att.get("source"):
-            for s, e in att["source"]["spans"]:
-                yield Layer(s, e, "source", aid)
-        for relay in att.get("relayed_by") or ():
-            for s, e in relay["spans"]:
-                yield Layer(s, e, "source", f"{aid}|relay")
-    for i, asr in enumerate(record.get("unattributed") or ()):
-        for s, e in asr["spans"]:
-            yield Layer(s, e, "unattributed", f"u{i}")
-    for i, lb in enumerate(record.get("labels") or ()):
-        for s, e in lb["spans"]:
-            yield Layer(s, e, "label", f"l{i}")
-
-
 def highlight_segments(record: Mapping[str, Any]) -> list[Segment]:
     """Cut a record's text into segments; joined, their texts give back ``record["text"]``."""
-    text = record["text"]
-    atts = {str(a["id"]): a for a in record.get("attributions") or ()}
-    excluded = record.get("excluded") or ()
-    unattributed = record.get("unattributed") or ()
-    labels = record.get("labels") or ()
-    content_size = {
-        aid: sum(e - s for s, e in a["content"]["spans"]) for aid, a in atts.items()
-    }
+    analysis = Analysis.from_dict(record)
+    text = analysis.article.text
+    atts = {str(a.id): a for a in analysis.attributions}
+    content_size = {aid: sum(e - s for s, e in a.content.spans) for aid, a in atts.items()}
     out: list[Segment] = []
-    for piece, active in segments(text, list(article_layers(record))):
+    for piece, active in segments(text, list(iter_layers(analysis))):
         if not active:
             out.append(Segment(piece, (), None, ""))
             continue
@@ -80,9 +54,9 @@ def highlight_segments(record: Mapping[str, Any]) -> list[Segment]:
         owner: str | None = None
         inner_content: str | None = None
         for layer in active:
-            key = layer.note
+            item = layer.item
             if layer.name in _ATTRIBUTION_LAYERS:
-                aid, _, relay = key.partition("|")
+                aid, relay = str(item.id), layer.relay
                 if relay:
                     classes.append("relay")
                 if layer.name == "content":
@@ -90,15 +64,14 @@ def highlight_segments(record: Mapping[str, Any]) -> list[Segment]:
                         inner_content = aid
                 else:
                     owner = aid  # a source or cue names its attribution outright
-                notes.append(_attribution_note(layer.name, atts.get(aid), bool(relay)))
+                notes.append(_attribution_note(layer.name, atts.get(aid), relay))
             elif layer.name == "excluded":
-                notes.append(f"page furniture ({excluded[int(key[1:])]['kind']}), not analysed")
+                notes.append(f"page furniture ({item.kind}), not analysed")
             elif layer.name == "unattributed":
-                notes.append(f"unattributed: {unattributed[int(key[1:])]['reason']}")
+                notes.append(f"unattributed: {item.reason}")
             elif layer.name == "label":
-                lb = labels[int(key[1:])]
-                classes.append(f"label-{lb['voice']}")
-                notes.append(f"label '{lb['label']}' ({lb['voice']} voice)")
+                classes.append(f"label-{item.voice}")
+                notes.append(f"label '{item.label}' ({item.voice} voice)")
         out.append(
             Segment(
                 piece,
@@ -110,16 +83,16 @@ def highlight_segments(record: Mapping[str, Any]) -> list[Segment]:
     return out
 
 
-def _attribution_note(layer: str, att: Mapping[str, Any] | None, relay: bool) -> str:
+def _attribution_note(layer: str, att: Attribution | None, relay: bool) -> str:
     if att is None:
         return layer
     if relay:
-        return f"relays {att['id']}"
+        return f"relays {att.id}"
     if layer == "source":
-        return f"source of {att['id']} ({att['source']['type']})"
+        return f"source of {att.id} ({att.source.type if att.source else None})"
     if layer == "cue":
-        return f"cue of {att['id']}"
-    return f"content of {att['id']} ({att['kind']})"
+        return f"cue of {att.id}"
+    return f"content of {att.id} ({att.kind})"
 
 
-__all__ = ["LAYERS", "Segment", "article_layers", "highlight_segments"]
+__all__ = ["LAYERS", "Segment", "highlight_segments"]
