@@ -3,7 +3,7 @@
 ``sourcetrace train attribution --data DIR [--out DIR]`` calls :func:`main`:
 
 1. read ``DIR/train`` and ``DIR/dev`` with the evaluation harness's reader
-   (``evaluate.polnear.read_split``: brat standoff, one annotator per text),
+   (``evaluate.polnear.data.read_split``: brat standoff, one annotator per text),
 2. turn every relation's source, cue and content fragments (normalised as the harness
    scores them) into BIO labels over all-MiniLM-L6-v2 word pieces; where roles overlap,
    cue beats source beats content,
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .attributions import encoder as enc
-from .evaluate.polnear import GoldDoc, normalize_span, read_split
+from .evaluate.polnear.data import GoldDoc, normalize_span, read_split
 from .model.errors import BadInputError
 
 __all__ = ["DEFAULTS", "gold_spans", "main", "span_scores", "train", "training_windows"]
