@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .actors import AliasTable, Mention, resolve_actors
+from .actors import AliasTable, doc_mentions, resolve_actors, retype_actors
 from .attributions.encoder import Encoder, load_encoder
-from .attributions.extract import RawAttribution, extract_attributions
+from .attributions.extract import extract_attributions
 from .attributions.quotes import Quote, find_quotes
-from .attributions.sources import ORG_HEADS, OUTLET_HEADS, SourceResolver, type_source
 from .labels import find_labels
+from .link import MentionIndex, link_sources
 from .model.article import Article
 from .model.errors import BadInputError
-from .model.record import Actor, Analysis, Attribution, Label, Source
-from .model.spans import Offsets, TextSpan
+from .model.record import Analysis, Label
+from .model.spans import Offsets
 from .nlp import load_nlp
 from .profile import sourcing_profile
 from .voice import find_unattributed
@@ -30,7 +28,6 @@ from .voice import find_unattributed
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 
 
 class Pipeline:
@@ -141,14 +138,14 @@ class Pipeline:
         raws = extract_attributions(
             doc, excluded=excluded, title=article.metadata.get("title"), tagged=tagged
         )
-        mentions = _mentions(doc, raws)
+        mentions = doc_mentions(doc, raws)
         actors, actor_of_span = resolve_actors(
             text, mentions, self.aliases, excluded=excluded
         )
-        actors = _retype_actors(actors)
+        actors = retype_actors(actors)
         actor_types = {a.id: a.type for a in actors}
         index = MentionIndex(actor_of_span)
-        attributions = _assemble(doc, raws, index, self.aliases, actor_types)
+        attributions = link_sources(doc, raws, index, self.aliases, actor_types)
 
         def actor_of(start: int, end: int) -> str | None:
             return index.lookup(start, end)
@@ -179,46 +176,6 @@ def analyze(text: str, *, path: str = "<text>", aliases: Sequence[str] = ()) -> 
     return Pipeline(aliases).analyze(article_from_text(text, path))
 
 
-def _mentions(doc: Doc, raws: Sequence[RawAttribution]) -> list[Mention]:
-    # A lone surname the tagger calls ORG ("Dovrek said") is the person named in full before.
-    ents = list(doc.ents)  # Doc.ents (and Span.ents) rebuild the list on each access
-    surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and " " in e.text}
-    out = [
-        Mention(e.start_char, e.end_char, "PERSON" if e.text in surnames else e.label_)
-        for e in ents
-        if e.label_ in ENTITY_LABELS
-    ]
-    ent_tokens = {t.i for e in ents for t in e}
-    for r in raws:
-        head = doc[r.source_token] if r.source_token is not None else None
-        if head is not None and head.pos_ == "PROPN" and head.i not in ent_tokens:
-            # "Piotr Kowalsky, a coach from Kessa, said": the NER saw only Kessa, but the
-            # speaker is the proper noun heading the source.
-            first = head.i
-            while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].head.i == head.i:
-                first -= 1
-            span = doc[first : head.i + 1]
-            typed = type_source(span).type
-            if typed in ("person", "organization", "government", "news_outlet"):
-                out.append(Mention(span.start_char, span.end_char,
-                                   "PERSON" if typed == "person" else typed))
-        for off in ([r.source] if r.source else []) + list(r.relayed_by):
-            span = doc.char_span(off[0], off[1], alignment_mode="expand")
-            if span is None:
-                continue
-            has_ent = any(t.ent_type_ in ENTITY_LABELS for t in span)
-            typed = type_source(span).type
-            # Only sources that name someone become actors: "an unnamed source" or "the
-            # group" are not names (a back-reference takes its antecedent's actor).
-            if (
-                not has_ent
-                and typed not in ("anonymous", "vague", "article", "document")
-                and any(t.pos_ == "PROPN" for t in span)
-            ):
-                out.append(Mention(off[0], off[1], typed))
-    return out
-
-
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     batch: list[T] = []
     for item in items:
@@ -230,170 +187,10 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _retype_actors(actors: Sequence[Actor]) -> list[Actor]:
-    """A 'person' whose name ends in Center, Agency, Group... is an organisation."""
-    out = []
-    for a in actors:
-        last = a.name.split()[-1].lower() if a.name.split() else ""
-        if a.type in ("person", "organization") and last in OUTLET_NAME_WORDS:
-            a = replace(a, type="news_outlet")
-        elif a.type == "person" and (last in ORG_HEADS or last in COMPANY_NAME_WORDS):
-            a = replace(a, type="organization")
-        out.append(a)
-    return out
-
-
 def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Offsets]:
     out = []
     for s, e in spans:
         for q in quotes:
             if q.start < e and s < q.end:
                 out.append((max(s, q.start), min(e, q.end)))
-    return out
-
-
-ORG_LIKE = ("organization", "government", "news_outlet")
-# Last words of company names the small NER model calls persons ("Nordhavn Shipping").
-_COMPANY_TEXT = """shipping holding holdings motors airlines airways industries energy systems
-    partners capital insurance logistics foods pharma pharmaceuticals technologies telecom mining
-    steel oil gas inc ltd corp co plc llc gmbh ag sa"""
-COMPANY_NAME_WORDS = frozenset(_COMPANY_TEXT.split())
-# Last words of proper names that mark a news outlet ("Harbour Gazette", "Lerin News Agency").
-OUTLET_NAME_WORDS = OUTLET_HEADS | {
-    "gazette", "times", "post", "herald", "tribune", "journal", "telegraph", "news", "tv",
-    "observer", "guardian", "chronicle", "courier", "express", "mirror", "standard", "today",
-}
-
-
-def _is_description(span) -> bool:
-    root = span.root
-    return root.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in root.children)
-
-
-def _actor_of_head(doc: Doc, index: MentionIndex, off: Offsets) -> str | None:
-    """The actor whose mention holds the head word of the span at ``off``."""
-    span = doc.char_span(off[0], off[1], alignment_mode="expand")
-    if span is None:
-        return None
-    head = span.root
-    for tok in [head, *(c for c in head.children if c.dep_ == "appos")]:
-        actor = index.lookup(tok.idx, tok.idx + len(tok))
-        if actor is not None:
-            return actor
-    return None
-
-
-def _previous_actor(
-    index: MentionIndex, types: dict[str, str], before: int, want: str, skip: set[Offsets]
-) -> str | None:
-    """The actor of the wanted type mentioned last before ``before``.
-
-    skip: mentions that name a people or creed ("Shiite", "Iraqi"): an adjective, not
-    the organisation "the group" refers back to.
-    """
-    best: tuple[int, str] | None = None
-    for (s, e), actor in index.before(before):
-        if (s, e) in skip:
-            continue
-        if types.get(actor) == want and (best is None or s > best[0]):
-            best = (s, actor)
-    return best[1] if best else None
-
-
-class MentionIndex:
-    """Actor mentions sorted by start, so lookups read only the neighbourhood of a range."""
-
-    # Longest mention expected; a window this wide before a range finds mentions holding it.
-    MAX_MENTION_CHARS = 300
-
-    def __init__(self, mapping: dict[Offsets, str]) -> None:
-        self.items = sorted(mapping.items())
-        self.starts = [s for (s, _e), _a in self.items]
-
-    def before(self, pos: int) -> list[tuple[Offsets, str]]:
-        return self.items[: bisect.bisect_left(self.starts, pos)]
-
-    def lookup(self, start: int, end: int) -> str | None:
-        """The actor whose mention lies inside [start, end) or holds it (longest wins)."""
-        lo = bisect.bisect_left(self.starts, start - self.MAX_MENTION_CHARS)
-        hi = bisect.bisect_right(self.starts, end)
-        best: tuple[int, str] | None = None
-        for (s, e), actor in self.items[lo:hi]:
-            holds = start <= s and e <= end or (s <= start and end <= e)
-            if holds and (best is None or e - s > best[0]):
-                best = (e - s, actor)
-        return best[1] if best else None
-
-
-def _assemble(
-    doc: Doc,
-    raws: Sequence[RawAttribution],
-    index: MentionIndex,
-    aliases: AliasTable,
-    actor_types: dict[str, str],
-) -> list[Attribution]:
-    """Type and resolve sources, then turn nesting into relay chains."""
-    text = doc.text  # once: Doc.text rebuilds the string on each access
-    resolver = SourceResolver(doc)
-    norp = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "NORP"}
-
-    def make_source(off: Offsets) -> Source | None:
-        span = doc.char_span(off[0], off[1], alignment_mode="expand")
-        if span is None or not span.text.strip():
-            return None
-        entry = aliases.lookup(span.text)
-        typed = type_source(span, entry.type if entry else None)
-        typed, ante = resolver.resolve(span, typed)
-        actor = _actor_of_head(doc, index, off)
-        if actor is None and ante is not None:
-            actor = _actor_of_head(doc, index, ante)
-        if actor is None and ante is None and typed.type in ORG_LIKE and _is_description(span):
-            # "the group said": the organisation named most recently before.
-            actor = _previous_actor(index, actor_types, off[0], typed.type, norp)
-        if actor is not None and typed.type in ORG_LIKE + ("person",):
-            typed = replace(typed, type=actor_types.get(actor, typed.type))
-        return Source(
-            mention=TextSpan.from_offsets(text, [off]),
-            type=typed.type,
-            actor=actor,
-            role=typed.role,
-            antecedent=TextSpan.from_offsets(text, [ante]) if ante else None,
-        )
-
-    sources: list[Source | None] = []
-    relays: list[list[Source]] = []
-    for r in raws:
-        relays.append([s for s in (make_source(o) for o in r.relayed_by) if s])
-        sources.append(make_source(r.source) if r.source else None)
-
-    chains: list[tuple[Source, ...]] = []
-    for i, r in enumerate(raws):
-        chain: list[Source] = []
-        j = r.nested_in
-        seen = {i}
-        outer: list[list[Source]] = []
-        while j is not None and j not in seen:  # walk outwards; guard against cycles
-            seen.add(j)
-            src = sources[j]
-            outer.append([*relays[j], *([src] if src else [])])
-            j = raws[j].nested_in
-        for level in reversed(outer):
-            chain.extend(level)
-        chain.extend(relays[i])
-        chains.append(tuple(chain))
-
-    out = []
-    for i, r in enumerate(raws):
-        out.append(
-            Attribution(
-                id=f"t{i + 1}",
-                source=sources[i],
-                cue=TextSpan.from_offsets(text, r.cue),
-                content=TextSpan.from_offsets(text, r.content),
-                kind=r.kind if sources[i] or r.kind != "indirect" else "no_source",
-                relayed_by=chains[i],
-                confidence=r.confidence,
-                extra={"nested": r.nested_in is not None},
-            )
-        )
     return out

@@ -46,16 +46,16 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from ..actors import (
-    _TITLE_WORDS,
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_SCORE,
+    TITLE_WORDS,
     AliasEntry,
     AliasTable,
     UnionFind,
-    _fuzzy_score,
-    _parse_yaml,
     find_defined_aliases,
+    fuzzy_score,
     normalise_name,
+    parse_yaml,
     role_and_name,
 )
 from ..attributions.sources import ORG_HEADS
@@ -130,7 +130,7 @@ def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
                         f"{path}: unknown key {sorted(map(str, unknown))[0]!r} "
                         "(expected 'merge' and/or 'forbid')"
                     )
-                for rec in _parse_yaml(yaml.safe_dump(data.get("merge") or []), str(path)):
+                for rec in parse_yaml(yaml.safe_dump(data.get("merge") or []), str(path)):
                     user._add_record(**rec)
                 groups = data.get("forbid") or []
                 if not isinstance(groups, list):
@@ -262,7 +262,7 @@ def _titled_person(name: str) -> bool:
         return False
     if rest.split()[-1].lower() in ORG_HEADS:
         return False
-    return any(w.strip(".,").lower() in _TITLE_WORDS for w in role.split())
+    return any(w.strip(".,").lower() in TITLE_WORDS for w in role.split())
 
 
 def _cross_keys(node: _Node) -> list[tuple[str, str]]:
@@ -439,7 +439,7 @@ def link_actors(con: duckdb.DuckDBPyConnection, rules: AliasRules | None = None)
             role_and_name(s)[1] or s) for _k, s in members]
         for x, kx in enumerate(keys):
             hits = process.extract(
-                kx, keys, scorer=_fuzzy_score, score_cutoff=FUZZY_MIN_SCORE, limit=None
+                kx, keys, scorer=fuzzy_score, score_cutoff=FUZZY_MIN_SCORE, limit=None
             )
             for _m, score, y in hits:
                 if y <= x:
