@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import article_id_by_title
+from .conftest import article_id_by_title, one
 
 
 def test_api_overview_counts_and_outlet_shares(client, store):
     data = client.get("/api/overview").json()
-    n_articles = store._one("SELECT count(*) AS n FROM articles")["n"]
+    n_articles = one(store, "SELECT count(*) AS n FROM articles")["n"]
     assert data["counts"]["articles"] == n_articles > 0
     outlets = {o["outlet"]: o for o in data["outlets"]}
     assert "Harbour Daily" in outlets and "Coast Post" in outlets
@@ -45,7 +45,7 @@ def test_api_unknown_ids_are_404_json(client):
 
 
 def test_api_claim_graph_is_consistent(client, store):
-    cluster = store._one("SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
+    cluster = one(store, "SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
     claim = client.get(f"/api/claims/{cluster}").json()
     ids = {n["id"] for n in claim["graph"]["nodes"]}
     for e in claim["graph"]["edges"]:
@@ -81,8 +81,8 @@ def test_api_openapi_document_lists_endpoints(client):
 
 def test_pages_render(client, store):
     aid = article_id_by_title(store, "night closures")
-    actor = store._one("SELECT id FROM actors ORDER BY n_articles DESC, id LIMIT 1")["id"]
-    cluster = store._one("SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
+    actor = one(store, "SELECT id FROM actors ORDER BY n_articles DESC, id LIMIT 1")["id"]
+    cluster = one(store, "SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
     for url in ("/", f"/articles/{aid}", f"/actors/{actor}", f"/claims/{cluster}",
                 "/search?q=quay", "/analyze", "/api"):
         r = client.get(url)
@@ -105,7 +105,7 @@ def test_claim_page_without_graph_asset_shows_table(corpus_db, pipeline, monkeyp
     from sourcetrace.web import app as app_module
 
     monkeypatch.setattr(app_module, "GRAPH_ASSET", "vendor/missing.js")
-    cluster = store._one("SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
+    cluster = one(store, "SELECT id FROM clusters ORDER BY n_articles DESC, id LIMIT 1")["id"]
     with TestClient(app_module.create_app(corpus_db)) as c:
         html = c.get(f"/claims/{cluster}").text
     assert 'id="graph-missing"' in html and "cytoscape.min.js" not in html
@@ -114,7 +114,7 @@ def test_claim_page_without_graph_asset_shows_table(corpus_db, pipeline, monkeyp
 
 
 def test_analyze_text_is_not_added_to_corpus(client, store):
-    before = store._one("SELECT count(*) AS n FROM articles")["n"]
+    before = one(store, "SELECT count(*) AS n FROM articles")["n"]
     text = "The harbour master said the storm wall would be finished in June."
     r = client.post("/api/analyze", json={"text": text})
     assert r.status_code == 200
@@ -122,7 +122,7 @@ def test_analyze_text_is_not_added_to_corpus(client, store):
     assert record["text"] == text and record["attributions"]
     page = client.post("/analyze", data={"text": text})
     assert page.status_code == 200 and "not part of the corpus" in page.text
-    assert store._one("SELECT count(*) AS n FROM articles")["n"] == before
+    assert one(store, "SELECT count(*) AS n FROM articles")["n"] == before
 
 
 def test_analyze_upload_html_and_bad_input(client):
@@ -139,8 +139,8 @@ def test_analyze_upload_html_and_bad_input(client):
 
 
 def test_actor_statements_and_relays(client, store):
-    outlet = store._one("SELECT id FROM actors WHERE name = 'Harbour Daily'")
-    person = store._one("SELECT id FROM actors WHERE name ILIKE '%Varga%' "
+    outlet = one(store, "SELECT id FROM actors WHERE name = 'Harbour Daily'")
+    person = one(store, "SELECT id FROM actors WHERE name ILIKE '%Varga%' "
                         "ORDER BY n_articles DESC LIMIT 1")
     relays = client.get(f"/api/actors/{outlet['id']}").json()["relayed"]
     assert relays and all(any("Harbour Daily" in x for x in r["relayed_by"]) for r in relays)
