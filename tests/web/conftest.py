@@ -64,7 +64,20 @@ def store(app):
     return app.state.store
 
 
+def rows(store, sql: str, params=()) -> list[dict]:
+    """``sql`` on the store's read-only connection, rows as dicts."""
+    from sourcetrace.corpus.query.rows import rows as query_rows
+
+    with store.connection() as con:
+        return query_rows(con, sql, params)
+
+
+def one(store, sql: str, params=()) -> dict | None:
+    found = rows(store, sql, params)
+    return found[0] if found else None
+
+
 def article_id_by_title(store, words: str) -> str:
-    rows = store._rows("SELECT id FROM articles WHERE title ILIKE ?", [f"%{words}%"])
-    assert rows, f"no article titled like {words!r}"
-    return rows[0]["id"]
+    found = rows(store, "SELECT id FROM articles WHERE title ILIKE ?", [f"%{words}%"])
+    assert found, f"no article titled like {words!r}"
+    return found[0]["id"]

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import WEB_DATA
+from .conftest import WEB_DATA, one
 
 TEXT = "The harbour master said that the storm wall would be finished in June."
 
@@ -31,7 +31,7 @@ def small_db(built_db, tmp_path):
 
 
 def _count(app) -> int:
-    return app.state.store._one("SELECT count(*) AS n FROM articles")["n"]
+    return one(app.state.store, "SELECT count(*) AS n FROM articles")["n"]
 
 
 def test_add_refused_unless_allowed(small_db, pipeline):

@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 import duckdb
 import pytest
 
+from sourcetrace.corpus import query
 from sourcetrace.web.security import CONTENT_SECURITY_POLICY, inert_text
 
-from .conftest import TEST_MAX_BODY, article_id_by_title
+from .conftest import TEST_MAX_BODY, article_id_by_title, rows
 
 BIDI = "\u202e"
 OUR_SCRIPTS = {"/static/article.js", "/static/claim.js", "/static/vendor/cytoscape.min.js"}
@@ -56,12 +57,12 @@ def test_hostile_article_page_is_inert(client, store):
 def test_hostile_article_everywhere_it_appears_is_inert(client, store):
     aid = article_id_by_title(store, "Breaking")
     pages = ["/", "/search?q=bridge", "/search?q=%3Cscript%3E", "/api"]
-    for cluster in store._rows(
+    for cluster in rows(store, 
         "SELECT DISTINCT cluster_id FROM claims WHERE article_id = ? AND cluster_id IS NOT NULL",
         [aid],
     ):
         pages.append(f"/claims/{cluster['cluster_id']}")
-    for row in store._rows(
+    for row in rows(store, 
         "SELECT DISTINCT actor_id FROM article_actors WHERE article_id = ? "
         "AND actor_id IS NOT NULL", [aid],
     ):
@@ -168,8 +169,8 @@ def test_uploaded_file_name_is_never_opened(client):
 
 
 def test_corpus_is_opened_read_only(store):
-    with pytest.raises(duckdb.Error):
-        store._cur().execute("CREATE TABLE sneaky (i INTEGER)")
+    with pytest.raises(duckdb.Error), store.connection() as con:
+        con.execute("CREATE TABLE sneaky (i INTEGER)")
 
 
 # ---- size limits and debug -----------------------------------------------------------------
@@ -206,10 +207,10 @@ def test_debug_is_off_and_errors_show_no_traceback(app, client, monkeypatch):
     assert app.debug is False
     assert app.docs_url is None and app.redoc_url is None  # no CDN-loaded docs pages
 
-    def boom(**_kwargs):
+    def boom(*_args, **_kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(app.state.store, "overview", boom)
+    monkeypatch.setattr(query, "overview", boom)
     for url in ("/api/overview", "/"):
         r = client.get(url)
         assert r.status_code == 500

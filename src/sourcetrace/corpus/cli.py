@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -150,7 +151,7 @@ def list_claims(
     from . import query
 
     con = _open(db)
-    rows = query.claims(con, min_articles, limit)
+    rows = query.claims(con, min_articles, limit, order="outlets")
     con.close()
     table = Table("id", "claim", "articles", "outlets", "origins", "circular", "first seen")
     for r in rows:
@@ -162,12 +163,11 @@ def list_claims(
     Console(highlight=False).print(table)
 
 
-def _lookup(db: str, what: str, key: str, missing: str) -> dict[str, Any]:
-    """``query.<what>(con, key)`` on the corpus, or exit with ``missing``."""
-    from . import query
-
+def _lookup(db: str, fetch: Callable[..., dict[str, Any] | None], key: str, missing: str,
+            **how: Any) -> dict[str, Any]:
+    """``fetch(con, key, **how)`` (a ``query`` function), or exit with ``missing``."""
     con = _open(db)
-    data = getattr(query, what)(con, key)
+    data = fetch(con, key, **how)
     con.close()
     if data is None:
         _fail(missing, EXIT_PARTIAL)
@@ -185,7 +185,10 @@ def show_claim(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """The provenance tree of one claim cluster."""
-    data = _lookup(db, "claim", cluster_id, f"no claim cluster {cluster_id!r} in {db}")
+    from . import query
+
+    data = _lookup(db, query.claim, cluster_id, f"no claim cluster {cluster_id!r} in {db}",
+                   view="tree")
     out = Console(highlight=False)
     head = Text(f"{data['id']}: ", style="bold")
     head.append(_clip(data["text"], 120))
@@ -232,7 +235,9 @@ def show_actor(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """An actor's aliases (with evidence), what it says, what is said about it, labels."""
-    data = _lookup(db, "actor", name, f"no actor matches {name!r} in {db}")
+    from . import query
+
+    data = _lookup(db, query.actor, name, f"no actor matches {name!r} in {db}", by="name")
     out = Console(highlight=False)
     out.print(Text(f"{data['name']} ({data['type']}, {data['n_articles']} articles)",
                    style="bold"))

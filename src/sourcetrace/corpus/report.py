@@ -53,7 +53,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
                  limit: int = 200) -> int:
     """Write the page; RETURNS the number of clusters shown."""
     st = query.stats(con)
-    rows = query.claims(con, min_articles, limit)
+    rows = query.claims(con, min_articles, limit, order="outlets")
     w = out.write
     w('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
       "<title>sourcetrace corpus report</title>"
@@ -71,7 +71,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
           f"<td>{_e(r['first_seen'])}</td></tr>\n")
     w("</table>\n")
     for r in rows:
-        data = query.claim(con, r["id"])
+        data = query.claim(con, r["id"], view="tree")
         if data is None:
             continue
         claims = {c["id"]: c for c in data["claims"]}

@@ -12,7 +12,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .store import CorpusStore
+from ..corpus import query
+from .store import CorpusStore, NotFound
 
 
 class CorpusAdder:
@@ -51,7 +52,10 @@ class CorpusAdder:
             build(self.store.path, records=[record], embedder=embedder,
                   alias_files=self.alias_files)
             self.store.reopen()
-        return self.store.stored_id(record)
+        stored = self.store.read(query.stored_id, record)
+        if stored is None:
+            raise NotFound(f"article {record['id']!r} was not stored")
+        return stored
 
 
 __all__ = ["CorpusAdder"]

@@ -1,0 +1,49 @@
+"""The read API over a corpus: plain functions taking a DuckDB connection, returning dicts.
+
+One function per question, used by ``sourcetrace corpus`` (commands and report) and by the
+web explorer (``sourcetrace.web.views``), which hands them the connection its store holds.
+Open a corpus with ``sourcetrace.corpus.db.connect(path)``. Where the command line and the
+web pages want different shapes of the same thing, a keyword says which:
+
+- ``stats(con)``, ``overview(con, limit=)``, ``outlet_profiles(con)``: the corpus at a glance;
+- ``articles(con, outlet=, limit=, offset=)``, ``article(con, id)``, ``stored_id(con, record)``;
+- ``claims(con, min_articles, limit, order="outlets"|"articles", offset=)``,
+  ``count_claims(con, min_articles)``, ``claim(con, id, view="tree"|"page")``,
+  ``search_claims(con, q, limit)``;
+- ``actor(con, key, by="name"|"id")``, ``find_actors(con, name, limit)``;
+- ``search(con, q, outlet=, limit=)``: articles, claims and actors;
+- ``provenance_graph(nodes, edges, titles)``, ``graph_rows(graph)``: a claim's graph drawn.
+
+Lookups of one thing return None when it is not there; callers say what is missing.
+"""
+
+from __future__ import annotations
+
+from .actors import ABOUT_ARTICLE_LIMIT, STATEMENT_LIMIT, actor, find_actors
+from .articles import article, articles, stored_id
+from .claims import MAX_CLAIM_ROWS, MAX_GRAPH_EDGES, claim, claims, count_claims, search_claims
+from .graph import graph_rows, provenance_graph
+from .overview import outlet_profiles, overview, stats
+from .search import search
+
+__all__ = [
+    "ABOUT_ARTICLE_LIMIT",
+    "MAX_CLAIM_ROWS",
+    "MAX_GRAPH_EDGES",
+    "STATEMENT_LIMIT",
+    "actor",
+    "article",
+    "articles",
+    "claim",
+    "claims",
+    "count_claims",
+    "find_actors",
+    "graph_rows",
+    "outlet_profiles",
+    "overview",
+    "provenance_graph",
+    "search",
+    "search_claims",
+    "stats",
+    "stored_id",
+]
