@@ -73,9 +73,11 @@ def write_input(path: Path, n: int, seed: int = 3) -> None:
 
 def _timed_local(articles: list, workers: int, fast: bool) -> float:
     from sourcetrace.engine.local import analyze_parallel
+    from sourcetrace.pipeline import PipelineOptions
 
+    options = PipelineOptions(fast=fast)
     t = time.perf_counter()
-    for _article, result in analyze_parallel(articles, workers=workers, fast=fast):
+    for _article, result in analyze_parallel(articles, workers=workers, options=options):
         if isinstance(result, Exception):
             raise SystemExit(f"analysis failed: {result}")
     return time.perf_counter() - t
@@ -98,6 +100,7 @@ def spark_rate(src: Path, small: Path, out: Path, cores: int, fast: bool) -> tup
     from rich.console import Console
 
     from sourcetrace.engine.spark import run_spark
+    from sourcetrace.pipeline import PipelineOptions
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
@@ -109,7 +112,10 @@ def spark_rate(src: Path, small: Path, out: Path, cores: int, fast: bool) -> tup
     try:
         def timed(path: Path, name: str) -> tuple[float, int]:
             t = time.perf_counter()
-            code = run_spark([str(path)], str(out) + name, fast=fast, spark=spark, console=quiet)
+            code = run_spark(
+                [str(path)], str(out) + name, options=PipelineOptions(fast=fast), spark=spark,
+                console=quiet,
+            )
             seconds = time.perf_counter() - t
             if code != 0:
                 raise SystemExit(f"spark run failed with exit code {code}")

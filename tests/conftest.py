@@ -28,3 +28,16 @@ def pipeline():
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+@pytest.fixture
+def fake(monkeypatch, tmp_path):
+    """The FakePipeline class (tests/fake_pipeline.py), the ARTICLES written in a fresh cwd."""
+    from fake_pipeline import ARTICLES, FakePipeline
+
+    FakePipeline.created.clear()
+    monkeypatch.chdir(tmp_path)
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    return FakePipeline

@@ -1,10 +1,17 @@
-"""Pipeline: article -> NLP doc -> attributions -> actors -> voice -> profile."""
+"""Pipeline: article -> NLP doc -> attributions -> actors -> voice -> profile.
+
+``PipelineOptions`` is the one picklable description of a pipeline (aliases, fast, model,
+batch size) that the CLI, the batch runner and the engines pass around and build from;
+``analyze_safely`` runs a pipeline over a stream with every failure pinned on its article.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +25,7 @@ from .attributions.quotes import Quote, find_quotes
 from .labels import find_labels
 from .link import MentionIndex, link_sources
 from .model.article import Article
-from .model.errors import BadInputError
+from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .model.record import Analysis, Label
 from .model.spans import Offsets
 from .nlp import load_nlp
@@ -28,6 +35,104 @@ from .voice import find_unattributed
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """How to build a Pipeline; frozen and picklable, so worker processes get it as is.
+
+    aliases: user alias files (YAML or CSV) added to the built-in table.
+    fast: rule-only path for bulk work (skips the trained attribution encoder).
+    model: an attribution encoder folder other than the shipped one.
+    batch_size: texts per nlp.pipe batch.
+    """
+
+    aliases: tuple[str, ...] = ()
+    fast: bool = False
+    model: str | None = None
+    batch_size: int = 16
+
+    def build(self) -> Pipeline:
+        """A new Pipeline with these options (models load on first use)."""
+        return Pipeline(self.aliases, fast=self.fast, batch_size=self.batch_size, model=self.model)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items in order (the last may be shorter), read lazily."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def analyze_safely(
+    pipeline: Pipeline, articles: Iterator[Article]
+) -> Iterator[tuple[Article, Analysis | Exception]]:
+    """Pair each article with its Analysis, or with the error analysing it gave.
+
+    ``analyze_many`` may yield a BadInputError for an article it could not analyse;
+    that is passed on as the article's result. It also works in batches, so when it
+    raises we cannot tell which of the articles it has taken but not yet returned
+    broke it. Those are retried one by one (the one that fails again is reported),
+    then batching resumes with the rest.
+    ``ConfigError`` is not an article's fault: it stops the run.
+    """
+    pending: deque[Article] = deque()
+
+    def feed() -> Iterator[Article]:
+        for article in articles:
+            pending.append(article)
+            yield article
+
+    while True:
+        try:
+            for analysis in pipeline.analyze_many(feed()):
+                yield pending.popleft(), analysis
+            return
+        except ConfigError:
+            raise
+        except Exception as exc:
+            if not pending:  # no article to blame: the pipeline itself is broken
+                raise PipelineBroken(describe_error(exc)) from exc
+            logger.debug("batch failed (%s); retrying %d articles one by one", exc, len(pending))
+        while pending:
+            article = pending.popleft()
+            try:
+                result: Analysis | Exception = _analyze_one(pipeline, article)
+            except ConfigError:
+                raise
+            except Exception as exc:
+                logger.debug("analysing %s failed", article.path, exc_info=True)
+                result = exc
+            yield article, result
+
+
+class PipelineBroken(SourcetraceError):
+    """analyze_many failed with no article in hand, so no article can be blamed."""
+
+
+def _analyze_one(pipeline: Pipeline, article: Article) -> Analysis | Exception:
+    results = list(pipeline.analyze_many([article]))
+    if len(results) != 1:
+        raise RuntimeError(f"pipeline returned {len(results)} analyses for one article")
+    return results[0]
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A BadInputError's own reason, or "ValueError: message" for anything else."""
+    if isinstance(exc, BadInputError):
+        return exc.reason
+    return describe_error(exc)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One-line reason for an unexpected exception: "ValueError: bad offsets"."""
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 class Pipeline:
@@ -88,14 +193,14 @@ class Pipeline:
         if self.encoder is None:
             stream = ((a.text, a) for a in articles)
             parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
-            for batch in _batches(parsed, self.batch_size):
+            for batch in batched(parsed, self.batch_size):
                 yield from self._finish(batch, [None] * len(batch))
             return
         # The encoder reads raw text, so it runs on a batch in a second thread while
         # spaCy parses the same batch (torch releases the GIL): on 2 cores this hides
         # most of its cost.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            for articles_batch in _batches(articles, self.batch_size):
+            for articles_batch in batched(articles, self.batch_size):
                 texts = [a.text for a in articles_batch]
                 tagging = pool.submit(self._tag, texts)
                 docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
@@ -176,15 +281,6 @@ def analyze(text: str, *, path: str = "<text>", aliases: Sequence[str] = ()) -> 
     return Pipeline(aliases).analyze(article_from_text(text, path))
 
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Offsets]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from engine_inputs import write_jsonl
 
-from sourcetrace.cli import _analyze_safely
 from sourcetrace.engine.local import analyze_parallel
 from sourcetrace.ingest import read_path
 from sourcetrace.model.errors import BadInputError
-from sourcetrace.pipeline import Pipeline
+from sourcetrace.pipeline import Pipeline, PipelineOptions, analyze_safely
 
 
 def test_two_workers_match_one_process_in_order(tmp_path):
@@ -21,11 +20,13 @@ def test_two_workers_match_one_process_in_order(tmp_path):
     articles[10] = broken
     single = [
         (a.path, r.to_dict() if not isinstance(r, Exception) else "error")
-        for a, r in _analyze_safely(Pipeline(fast=True), iter(articles))
+        for a, r in analyze_safely(Pipeline(fast=True), iter(articles))
     ]
     parallel = [
         (a.path, r.to_dict() if not isinstance(r, Exception) else "error")
-        for a, r in analyze_parallel(articles, workers=2, fast=True, chunk_size=4)
+        for a, r in analyze_parallel(
+            articles, workers=2, options=PipelineOptions(fast=True), chunk_size=4
+        )
     ]
     assert [p for p, _ in parallel] == [a.path for a in articles]
     assert parallel == single

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli import app
 from sourcetrace.engine.spark import Unit, plan_units
+from sourcetrace.pipeline import PipelineOptions
 from sourcetrace.reports.parquet import read_parquet
 
 pyspark = pytest.importorskip("pyspark")
@@ -60,7 +61,8 @@ def test_spark_parquet_equals_local_engine(spark, inputs, local_run, tmp_path, c
     from sourcetrace.engine.spark import run_spark
 
     out = tmp_path / "out.parquet"
-    code = run_spark([str(p) for p in inputs], str(out), fast=True, spark=spark)
+    fast = PipelineOptions(fast=True)
+    code = run_spark([str(p) for p in inputs], str(out), options=fast, spark=spark)
     records, errors = local_run
     assert len(records) >= 14
     assert list(read_parquet(out)) == records
@@ -75,7 +77,7 @@ def test_hadoop_uri_input_reads_the_same_articles(spark, inputs, local_run, tmp_
 
     warc = inputs[0]
     out = tmp_path / "uri.parquet"
-    code = run_spark([warc.as_uri()], str(out), fast=True, spark=spark)
+    code = run_spark([warc.as_uri()], str(out), options=PipelineOptions(fast=True), spark=spark)
     assert code == 0
     got = list(read_parquet(out))
     want = [r for r in local_run[0] if r["path"].startswith(f"{warc}#")]

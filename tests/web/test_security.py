@@ -138,7 +138,7 @@ def _raw_get(app, raw_path: bytes) -> tuple[int, bytes]:
     "raw_path",
     [
         b"/static/../../../../pyproject.toml",
-        b"/static/../web/cli.py",
+        b"/static/../web/app.py",
         b"/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
         b"/static/..%2f..%2f..%2f..%2fpyproject.toml",
         b"/static/vendor/..%2f..%2fcli.py",

@@ -43,6 +43,7 @@ import pyarrow as pa
 from rich.console import Console
 from rich.text import Text
 
+from ..pipeline import PipelineOptions, analyze_safely, failure_reason
 from ..reports.parquet import ARROW_SCHEMA, to_row
 
 if TYPE_CHECKING:
@@ -85,23 +86,26 @@ def run_spark(
     paths: Sequence[str],
     output: str,
     *,
-    aliases: Sequence[str] = (),
-    fast: bool = False,
+    options: PipelineOptions | None = None,
     master: str | None = None,
     console: Console | None = None,
     spark: SparkSession | None = None,
 ) -> int:
-    """Analyse ``paths`` on Spark into Parquet at ``output``; return the CLI exit code."""
+    """Analyse ``paths`` on Spark into Parquet at ``output``; return the CLI exit code.
+
+    options: the pipeline each Python worker builds once and reuses (default: the defaults).
+    """
     err = console or Console(stderr=True, highlight=False, soft_wrap=True)
+    options = options or PipelineOptions()
     if spark is not None:
-        return _run(spark, paths, output, list(aliases), fast, err)
+        return _run(spark, paths, output, options, err)
     try:
         spark = _session(master)
     except Exception as exc:  # no Java, bad master URL...
         err.print(Text(f"error: cannot start Spark: {_one_line(exc)}", style="red"))
         return 2
     try:
-        return _run(spark, paths, output, list(aliases), fast, err)
+        return _run(spark, paths, output, options, err)
     finally:
         spark.stop()
 
@@ -110,8 +114,7 @@ def _run(
     spark: SparkSession,
     paths: Sequence[str],
     output: str,
-    aliases: list[str],
-    fast: bool,
+    options: PipelineOptions,
     err: Console,
 ) -> int:
     started = time.monotonic()
@@ -122,7 +125,7 @@ def _run(
         err.print(Text("error: no articles found in the given paths", style="red"))
         return 3
     logger.info("spark: %d inputs in %d units", len(files), len(units))
-    rows = _analyze_units(spark, units, aliases, fast)
+    rows = _analyze_units(spark, units, options)
     try:
         written, errors = _write(spark, rows, output, partitions=len(units))
     except Exception as exc:  # the job failed even after Spark's retries
@@ -130,7 +133,7 @@ def _run(
         err.print(Text(f"spark: job failed ({_one_line(exc)}); rerunning unit by unit",
                        style="yellow"))
         try:
-            written, errors = _write_unit_by_unit(spark, units, aliases, fast, output)
+            written, errors = _write_unit_by_unit(spark, units, options, output)
         except Exception as exc2:  # e.g. the output cannot be written at all
             logger.debug("spark rerun failed", exc_info=True)
             err.print(Text(f"error: {output}: Spark job failed: {_one_line(exc2)}",
@@ -257,9 +260,7 @@ def _list_hadoop(spark: SparkSession, uri: str) -> list[str]:
     return sorted(out) if len(statuses) > 1 or statuses[0].isDirectory() else out
 
 
-def _analyze_units(
-    spark: SparkSession, units: list[Unit], aliases: list[str], fast: bool
-) -> RDD:
+def _analyze_units(spark: SparkSession, units: list[Unit], options: PipelineOptions) -> RDD:
     """RDD of ("ok", row) / ("error", order, path, reason) tuples, persisted."""
     from pyspark import StorageLevel
 
@@ -269,13 +270,11 @@ def _analyze_units(
     parts = []
     if local:
         rdd = sc.parallelize(local, len(local))
-        parts.append(rdd.mapPartitions(lambda it: _partition(it, aliases, fast)))
+        parts.append(rdd.mapPartitions(lambda it: _partition(it, options)))
     if remote:
         by_path = {u.path: u for u in remote}
         files = sc.binaryFiles(",".join(by_path), minPartitions=len(remote))
-        parts.append(
-            files.mapPartitions(lambda it: _remote_partition(it, by_path, aliases, fast))
-        )
+        parts.append(files.mapPartitions(lambda it: _remote_partition(it, by_path, options)))
     rdd = parts[0] if len(parts) == 1 else sc.union(parts)
     return rdd.persist(StorageLevel.MEMORY_AND_DISK)
 
@@ -300,14 +299,14 @@ def _write(
 
 
 def _write_unit_by_unit(
-    spark: SparkSession, units: list[Unit], aliases: list[str], fast: bool, output: str
+    spark: SparkSession, units: list[Unit], options: PipelineOptions, output: str
 ) -> tuple[int, list[dict[str, Any]]]:
     """After a failed job: each unit as its own job; the ones that fail again are errors."""
     sc = spark.sparkContext
     good = []
     failed: list[dict[str, Any]] = []
     for unit in units:
-        rdd = _analyze_units(spark, [unit], aliases, fast)
+        rdd = _analyze_units(spark, [unit], options)
         try:
             rdd.count()
         except Exception as exc:
@@ -351,28 +350,25 @@ def _one_line(exc: BaseException) -> str:
 
 # ----------------------------------------------------------------------- executors
 
-_pipelines: dict[tuple[tuple[str, ...], bool], Pipeline] = {}
+_pipelines: dict[PipelineOptions, Pipeline] = {}
 
 
-def _pipeline(aliases: list[str], fast: bool) -> Pipeline:
+def _pipeline(options: PipelineOptions) -> Pipeline:
     """This Python worker's pipeline, loaded on first use and kept for later tasks."""
-    key = (tuple(aliases), fast)
-    if key not in _pipelines:
+    if options not in _pipelines:
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, "1")
-        from ..pipeline import Pipeline
-
-        _pipelines[key] = Pipeline(aliases, fast=fast)
-    return _pipelines[key]
+        _pipelines[options] = options.build()
+    return _pipelines[options]
 
 
-def _partition(units: Iterable[Unit], aliases: list[str], fast: bool) -> Iterator[tuple]:
+def _partition(units: Iterable[Unit], options: PipelineOptions) -> Iterator[tuple]:
     for unit in units:
-        yield from _analyze_unit(unit, unit.path, unit.path, aliases, fast)
+        yield from _analyze_unit(unit, unit.path, unit.path, options)
 
 
 def _remote_partition(
-    files: Iterable[tuple[str, bytes]], by_path: dict[str, Unit], aliases: list[str], fast: bool
+    files: Iterable[tuple[str, bytes]], by_path: dict[str, Unit], options: PipelineOptions
 ) -> Iterator[tuple]:
     for uri, data in files:
         unit = by_path.get(uri) or _match_uri(uri, by_path)
@@ -384,7 +380,7 @@ def _remote_partition(
             with open(local, "wb") as f:
                 f.write(data)
             del data
-            yield from _analyze_unit(unit, local, uri, aliases, fast)
+            yield from _analyze_unit(unit, local, uri, options)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -399,10 +395,9 @@ def _match_uri(uri: str, by_path: dict[str, Unit]) -> Unit:
 
 
 def _analyze_unit(
-    unit: Unit, local: str, shown: str, aliases: list[str], fast: bool
+    unit: Unit, local: str, shown: str, options: PipelineOptions
 ) -> Iterator[tuple]:
     """Rows for one unit. ``local`` is read; ``shown`` is the path the output names."""
-    from ..cli import _analyze_safely, _reason
     from ..ingest import read_path
     from ..model.errors import BadInputError
 
@@ -425,13 +420,13 @@ def _analyze_unit(
                 yield _renamed(item, local, shown)
 
     pending: list[tuple] = []
-    pipeline = _pipeline(aliases, fast)
-    for article, result in _analyze_safely(pipeline, articles()):
+    pipeline = _pipeline(options)
+    for article, result in analyze_safely(pipeline, articles()):
         while pending:
             yield pending.pop(0)
         if isinstance(result, Exception):
             order = (unit.index << 32) + record_no(article.path)
-            yield ("error", order, article.path, _reason(result))
+            yield ("error", order, article.path, failure_reason(result))
         else:
             record = to_row(result.to_dict())
             record["_input"] = unit.index
@@ -489,5 +484,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--aliases", action="append", default=[], metavar="FILE")
     parser.add_argument("--fast", action="store_true")
     args = parser.parse_args(argv)
-    return run_spark(args.inputs, args.output, aliases=args.aliases, fast=args.fast)
+    options = PipelineOptions(aliases=tuple(args.aliases), fast=args.fast)
+    return run_spark(args.inputs, args.output, options=options)
 

@@ -131,7 +131,7 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     from ..corpus.db import CorpusError, connect
 
     try:
-        return connect(path, read_only=True)
+        return connect(path, read_only=True, external_access=False)  # it only queries
     except CorpusError as exc:
         raise StoreError(str(exc)) from None
 

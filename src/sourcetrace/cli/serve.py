@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .security import DEFAULT_MAX_BODY_BYTES
+from ..web.security import DEFAULT_MAX_BODY_BYTES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -34,7 +34,7 @@ def serve(
     ] = None,
 ) -> None:
     """Browse a corpus: articles, claims, actors, search, and analysis on the fly."""
-    from .store import CorpusStore, StoreError
+    from ..web.store import CorpusStore, StoreError
 
     err = typer.echo
     try:
@@ -45,7 +45,7 @@ def serve(
 
     import uvicorn
 
-    from .app import create_app
+    from ..web.app import create_app
 
     app = create_app(db, max_body_bytes=max_upload, allow_add=allow_add,
                      alias_files=list(aliases or ()))

@@ -40,7 +40,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def _open(db: str):
-    from .db import connect
+    from ..corpus.db import connect
 
     try:
         return connect(db)
@@ -69,8 +69,8 @@ def build(
 ) -> None:
     """Add articles to a corpus (created when missing). All or nothing: a failed build
     leaves the corpus as it was."""
-    from .build import build as run_build
-    from .embed import HashingEmbedder, MiniLMEmbedder
+    from ..corpus.build import build as run_build
+    from ..corpus.embed import HashingEmbedder, MiniLMEmbedder
 
     if embedder not in ("minilm", "hashing"):
         _fail(f"--embedder: unknown embedder {embedder!r} (minilm or hashing)")
@@ -126,7 +126,7 @@ def export(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """Write every corpus table to DIR/<table>.parquet."""
-    from .schema import ALL_TABLES
+    from ..corpus.schema import ALL_TABLES
 
     con = _open(db)
     present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -148,7 +148,7 @@ def list_claims(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
 ) -> None:
     """Claim clusters carried by several articles, with independent-origin counts."""
-    from . import query
+    from ..corpus import query
 
     con = _open(db)
     rows = query.claims(con, min_articles, limit, order="outlets")
@@ -185,7 +185,7 @@ def show_claim(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """The provenance tree of one claim cluster."""
-    from . import query
+    from ..corpus import query
 
     data = _lookup(db, query.claim, cluster_id, f"no claim cluster {cluster_id!r} in {db}",
                    view="tree")
@@ -235,7 +235,7 @@ def show_actor(
     db: Annotated[str, DB_OPTION] = "corpus.duckdb",
 ) -> None:
     """An actor's aliases (with evidence), what it says, what is said about it, labels."""
-    from . import query
+    from ..corpus import query
 
     data = _lookup(db, query.actor, name, f"no actor matches {name!r} in {db}", by="name")
     out = Console(highlight=False)
@@ -270,7 +270,7 @@ def report(
     ] = 2,
 ) -> None:
     """Write a self-contained HTML report of the claims carried by several articles."""
-    from .report import write_report
+    from ..corpus.report import write_report
 
     con = _open(db)
     tmp = output + ".tmp"
@@ -301,7 +301,7 @@ def score(
     ] = False,
 ) -> None:
     """Score the scenario set: claim-link and actor-merge P/R/F1, origin-count accuracy."""
-    from .scenarios import run
+    from ..corpus.scenarios import run
 
     try:
         results = run(folder, split or None)

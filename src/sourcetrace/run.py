@@ -1,0 +1,286 @@
+"""Batch run: ingest -> pipeline (or the local engine's workers) -> report writer.
+
+``run_batch`` streams articles one at a time from the inputs to the report, reports each
+failed input (stderr and ``OUT.errors.jsonl``) without stopping, resumes an interrupted
+run, and returns the command's exit code. The CLI parses arguments and calls it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from .engine.local import WorkerDied
+from .engine.progress import progress_columns
+from .model.errors import ConfigError, SourcetraceError
+from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, get_writer
+
+if TYPE_CHECKING:
+    from .model.article import Article
+    from .model.record import Analysis
+    from .pipeline import Pipeline, PipelineOptions
+
+    PipelineFactory = Callable[[PipelineOptions], Pipeline]
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0  # every input analysed
+EXIT_PARTIAL = 1  # some inputs failed; the others were written
+EXIT_USAGE = 2  # bad command line (Typer's own code) or unusable alias file
+EXIT_NOTHING = 3  # nothing could be analysed
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+ERRORS_SUFFIX = ".errors.jsonl"
+
+
+@dataclass
+class Counts:
+    written: int = 0
+    skipped: int = 0  # already in the output (--resume)
+    failed: int = 0
+
+    def exit_code(self) -> int:
+        if self.written + self.skipped == 0:
+            return EXIT_NOTHING
+        return EXIT_PARTIAL if self.failed else EXIT_OK
+
+
+class ErrorLog:
+    """Reports a failed input: one line on stderr, one JSON line in the errors file."""
+
+    def __init__(self, console: Console, path: str | None) -> None:
+        self.console = console
+        self.path = path
+        self._fp: IO[str] | None = None
+        if path and os.path.exists(path):
+            os.remove(path)  # the file describes this run only
+
+    def report(self, path: str, reason: str) -> None:
+        reason = " ".join(str(reason).split()) or "unknown error"
+        self.console.print(Text(f"error: {path}: {reason}", style="red"))
+        if self.path:
+            if self._fp is None:
+                self._fp = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+            self._fp.write(json.dumps({"path": path, "reason": reason}, ensure_ascii=False))
+            self._fp.write("\n")
+            self._fp.flush()
+
+    def close(self) -> None:
+        if self._fp is not None:
+            self._fp.close()
+
+
+def stderr_console() -> Console:
+    # soft_wrap: an error line stays one line however long the path is.
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def run_batch(
+    paths: list[str],
+    options: PipelineOptions,
+    *,
+    output: str | None,
+    fmt: str,
+    resume: bool,
+    show_progress: bool,
+    workers: int = 1,
+    console: Console | None = None,
+    pipeline_factory: PipelineFactory | None = None,
+) -> int:
+    """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
+
+    options: the pipeline to run (the workers build their own from it).
+    workers > 1: the analysis runs in that many processes (engine.local), in input order.
+    console: where errors and progress go (default: stderr).
+    pipeline_factory: builds this process's pipeline from ``options`` (default
+        ``PipelineOptions.build``; tests pass a fake).
+    """
+    err = console or stderr_console()
+    done: set[str] = set()
+    if resume and output:
+        try:
+            done = RESUMABLE[fmt](output)
+        except (SourcetraceError, OSError, UnicodeDecodeError) as exc:
+            err.print(Text(f"error: {output}: {exc}", style="red"))
+            return EXIT_USAGE
+        logger.info("resuming %s: %d articles already written", output, len(done))
+
+    # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
+    from .ingest import iter_articles
+    from .pipeline import PipelineBroken, describe_error, failure_reason
+
+    try:
+        pipeline = pipeline_factory(options) if pipeline_factory else options.build()
+    except ConfigError as exc:
+        err.print(Text(f"error: {exc}", style="red"))
+        return EXIT_USAGE
+
+    try:
+        fp, writer = open_writer(output, fmt, append=resume)
+    except OSError as exc:
+        err.print(Text(f"error: {output}: cannot write: {exc.strerror or exc}", style="red"))
+        return EXIT_USAGE
+
+    counts = Counts()
+    errors = ErrorLog(err, output + ERRORS_SUFFIX if output else None)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("articles: {task.completed}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        *progress_columns(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not (show_progress and err.is_terminal),
+    )
+    try:
+        with progress:
+            task = progress.add_task("", total=None, errors=0)
+            stdin = sys.stdin if "-" in paths else None
+            own = {output, output + ERRORS_SUFFIX} if output else set()
+            items = without_own_files(iter_articles(paths, stdin=stdin), own)
+            articles = admit(items, done, counts, errors)
+            for article, result in _analyze(pipeline, articles, workers, options):
+                progress.update(task, description=article.path, errors=counts.failed)
+                if isinstance(result, Exception):
+                    errors.report(article.path, failure_reason(result))
+                    counts.failed += 1
+                    continue
+                try:
+                    writer.write(result)
+                except OSError:
+                    raise
+                except Exception as exc:
+                    logger.debug("writing %s failed", article.path, exc_info=True)
+                    errors.report(article.path, describe_error(exc))
+                    counts.failed += 1
+                    continue
+                counts.written += 1
+                progress.advance(task)
+    except KeyboardInterrupt:
+        hint = " (rerun with --resume to continue)" if output and fmt in RESUMABLE else ""
+        err.print(Text(f"interrupted after {counts.written} articles{hint}", style="yellow"))
+        return EXIT_INTERRUPTED
+    except ConfigError as exc:
+        err.print(Text(f"error: {exc}", style="red"))
+        return EXIT_USAGE
+    except (PipelineBroken, WorkerDied) as exc:
+        err.print(Text(f"error: analysis stopped: {exc}", style="red"))
+        counts.failed += 1
+        return counts.exit_code()
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            _silence_stdout()  # the reader left (| head): no noise at interpreter exit
+        else:
+            where = output or "stdout"
+            err.print(Text(f"error: {where}: cannot write: {exc.strerror or exc}", style="red"))
+        counts.failed += 1
+        return EXIT_PARTIAL if counts.written else EXIT_NOTHING
+    finally:
+        errors.close()
+        with contextlib.suppress(OSError):
+            writer.close()
+        if fp is not sys.stdout:
+            fp.close()
+
+    logger.info(
+        "%d articles written, %d skipped, %d failed", counts.written, counts.skipped, counts.failed
+    )
+    if counts.written + counts.skipped + counts.failed == 0:
+        err.print(Text("error: no articles found in the given paths", style="red"))
+    return counts.exit_code()
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def open_writer(output: str | None, fmt: str, *, append: bool) -> tuple[IO[str], ReportWriter]:
+    """The file (stdout when ``output`` is None) and the report writer on it."""
+    if output is None:
+        if fmt in BINARY_FORMATS:
+            return sys.stdout, get_writer(fmt, sys.stdout.buffer)
+        return sys.stdout, get_writer(fmt, sys.stdout)
+    options = {}
+    if fmt == "csv":
+        # Append after an existing header; a fresh or emptied file gets one.
+        options["header"] = not (append and os.path.exists(output) and os.path.getsize(output))
+    # newline="": the writers put "\n" themselves (and csv needs it this way).
+    if fmt in BINARY_FORMATS:
+        fp = open(output, "wb")  # noqa: SIM115
+    else:
+        fp = open(output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        return fp, get_writer(fmt, fp, **options)
+    except Exception:
+        fp.close()
+        raise
+
+
+def without_own_files(items: Iterable[object], own: set[str]) -> Iterator[object]:
+    """Drop inputs that are this run's own output or errors file.
+
+    ``analyze DIR -o DIR/out.jsonl`` would otherwise read the report it is writing.
+    """
+    if not own:
+        yield from items
+        return
+    own_real = {os.path.realpath(p) for p in own}
+    for item in items:
+        path = str(getattr(item, "path", ""))
+        base = path.rsplit("#", 1)[0] if "#" in path else path
+        if base and (os.path.realpath(base) in own_real or os.path.realpath(path) in own_real):
+            logger.debug("skipped %s: it is this run's own output", path)
+            continue
+        yield item
+
+
+def admit(
+    items: Iterable[object], done: set[str], counts: Counts, errors: ErrorLog
+) -> Iterator[Article]:
+    """Articles from ingest, minus failed inputs (reported here) and ones already done."""
+    from .pipeline import describe_error, failure_reason
+
+    it = iter(items)
+    while True:
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # ingest itself broke: its iterator cannot go on
+            logger.debug("ingest failed", exc_info=True)
+            errors.report("<input>", f"reading inputs stopped: {describe_error(exc)}")
+            counts.failed += 1
+            return
+        if isinstance(item, Exception):
+            errors.report(str(getattr(item, "path", "<input>")), failure_reason(item))
+            counts.failed += 1
+        elif item.path in done:  # type: ignore[attr-defined]
+            counts.skipped += 1
+        else:
+            yield item  # type: ignore[misc]
+
+
+def _analyze(
+    pipeline: Pipeline, articles: Iterator[Article], workers: int, options: PipelineOptions
+) -> Iterator[tuple[Article, Analysis | Exception]]:
+    if workers <= 1:
+        from .pipeline import analyze_safely
+
+        return analyze_safely(pipeline, articles)
+    from .engine.local import analyze_parallel
+
+    return analyze_parallel(articles, workers=workers, options=options)
