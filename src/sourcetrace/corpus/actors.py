@@ -20,7 +20,7 @@ Every union is checked first: two persons with one surname but different first n
 accepted union leaves an ``actor_evidence`` row: which article (or file) said so; each
 further article using a node's exact description leaves a ``same_name`` row.
 
-User alias file (YAML): either the list format of ``sourcetrace.actors`` (force merges),
+User alias file (YAML): either the list format of ``sourcetrace.actors.aliases`` (force merges),
 or a mapping::
 
     merge:                          # same entries as the list format

@@ -1,8 +1,9 @@
 """Web explorer over a corpus: ``sourcetrace serve --db corpus.duckdb``.
 
-``create_app(db)`` builds the FastAPI app; ``store.CorpusStore`` reads the corpus;
-``highlight``/``render`` turn analysis offsets into escaped HTML; ``security`` holds the
-body limit, response headers and control-character handling.
+``create_app(db)`` builds the FastAPI app; ``views`` holds one view per page (HTML or JSON
+from one context, read through ``corpus.query``); ``store.CorpusStore`` holds the read-only
+connection; ``highlight``/``render`` turn analysis offsets into escaped HTML; ``security``
+holds the body limit, response headers and control-character handling.
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 GRAPH_ASSET = "vendor/cytoscape.min.js"
+# Past a signed 64-bit integer DuckDB refuses an OFFSET (a 500); a page past any corpus is
+# refused as a bad parameter (422) instead.
+MAX_OFFSET = 2**62
 
 
 def templates_env() -> Environment:
@@ -149,7 +152,7 @@ def create_app(
         request: Request,
         outlet: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> Response:
         return views.articles(site, request, "json", outlet=outlet, limit=limit, offset=offset)
 
@@ -157,26 +160,26 @@ def create_app(
     def articles_page(
         request: Request,
         outlet: Annotated[str | None, Query(max_length=200)] = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> Response:
         return views.articles(site, request, "html", outlet=outlet, offset=offset)
 
-    @app.get("/api/articles/{article_id}", tags=["articles"],
+    @app.get("/api/articles/{article_id:path}", tags=["articles"],
              summary="One article: its analysis record and corpus links")
     def api_article(request: Request, article_id: str) -> Response:
         return views.article(site, request, "json", article_id)
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
         return views.article(site, request, "html", article_id)
 
     # ---- actors -----------------------------------------------------------------------
-    @app.get("/api/actors/{actor_id}", tags=["actors"],
+    @app.get("/api/actors/{actor_id:path}", tags=["actors"],
              summary="One actor: names, merge evidence, statements by and about it, labels")
     def api_actor(request: Request, actor_id: str) -> Response:
         return views.actor(site, request, "json", actor_id)
 
-    @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/actors/{actor_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str) -> Response:
         return views.actor(site, request, "html", actor_id)
 
@@ -185,16 +188,16 @@ def create_app(
     def api_claims(
         min_articles: Annotated[int, Query(ge=1)] = 1,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> Response:
         return views.claims(site, min_articles=min_articles, limit=limit, offset=offset)
 
-    @app.get("/api/claims/{claim_id}", tags=["claims"],
+    @app.get("/api/claims/{claim_id:path}", tags=["claims"],
              summary="One claim: provenance graph, independent origins, timeline")
     def api_claim(request: Request, claim_id: str) -> Response:
         return views.claim(site, request, "json", claim_id)
 
-    @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/claims/{claim_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def claim_page(request: Request, claim_id: str) -> Response:
         return views.claim(site, request, "html", claim_id)
 
