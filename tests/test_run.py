@@ -53,7 +53,7 @@ def test_cli_analyze_empty_directory_exit_3(fake, tmp_path):
     (tmp_path / "nothing").mkdir()
     result = invoke("analyze", "nothing")
     assert result.exit_code == 3
-    assert "no articles found" in result.stderr
+    assert "nothing: no article files in this folder" in result.stderr
 
 
 def test_cli_analyze_stdout_is_jsonl_without_errors_file(fake):

@@ -62,7 +62,10 @@ def _first_json_line(path: str) -> Any:
 
 def is_record_file(path: str) -> bool:
     """True for a .jsonl file of sourcetrace analysis records (sniffs the first line)."""
-    return path.lower().endswith(".jsonl") and is_analysis_record(_first_json_line(path))
+    from ..ingest import not_regular
+
+    return (path.lower().endswith(".jsonl") and not_regular(path) is None
+            and is_analysis_record(_first_json_line(path)))
 
 
 def read_record_jsonl(path: str) -> Iterator[Record | BadInputError]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, TextIO
@@ -42,6 +43,7 @@ __all__ = [
     "is_splittable",
     "iter_articles",
     "list_files",
+    "not_regular",
     "read_path",
     "walk_files",
 ]
@@ -84,7 +86,21 @@ def read_path(path: str, *, select: Select | None = None) -> Iterator[Result]:
     if not os.path.lexists(path):
         yield _report(BadInputError(path, "no such file or directory"))
         return
+    if (error := not_regular(path)) is not None:
+        yield _report(error)
+        return
     yield from _guarded_iter(path, _reader_for(path, select))
+
+
+def not_regular(path: str) -> BadInputError | None:
+    """An error for anything but a regular file (a FIFO would block the batch forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return os_error(path, e)
+    if stat.S_ISREG(mode):
+        return None
+    return BadInputError(path, "not a regular file (FIFOs, devices and sockets are not read)")
 
 
 def is_splittable(path: str) -> bool:
@@ -105,11 +121,18 @@ def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iter
 
 
 def _walk(directory: str) -> Iterator[Result]:
+    found = False
     for path, error in walk_files(directory):
+        found = True
         if error is not None:
             yield _report(os_error(path, error))
+        elif (irregular := not_regular(path)) is not None:
+            yield _report(irregular)
         else:
             yield from _guarded_iter(path, _reader_for(path))
+    if not found:  # said, so a folder given beside good files is not skipped unnoticed
+        yield _report(BadInputError(
+            directory, f"no article files in this folder (reads {', '.join(KNOWN_EXTENSIONS)})"))
 
 
 def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:
