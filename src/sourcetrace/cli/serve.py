@@ -32,6 +32,12 @@ def serve(
         typer.Option("--aliases", metavar="FILE",
                      help="Alias files the corpus was built with (used when adding)."),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", metavar="NAME",
+                     help="Another Host name the server answers to (behind a proxy, or a "
+                     "name for this machine); repeatable. Loopback and --host always are."),
+    ] = None,
 ) -> None:
     """Browse a corpus: articles, claims, actors, search, and analysis on the fly."""
     from ..web.store import CorpusStore, StoreError
@@ -46,10 +52,13 @@ def serve(
     import uvicorn
 
     from ..web.app import create_app
+    from ..web.security import LOOPBACK_NAMES
 
+    # Only names it was started for: a DNS-rebinding page cannot read it through its own.
+    hosts = [*LOOPBACK_NAMES, host, *(allow_host or ())]
     app = create_app(db, max_body_bytes=max_upload, allow_add=allow_add,
-                     alias_files=list(aliases or ()))
-    if host not in ("127.0.0.1", "localhost", "::1"):
+                     alias_files=list(aliases or ()), allowed_hosts=hosts)
+    if host not in LOOPBACK_NAMES:
         err(f"warning: listening on {host}: anyone who can reach it can read the corpus",
             err=True)
     err(f"sourcetrace explorer on http://{host}:{port}/ (Ctrl-C to stop)", err=True)

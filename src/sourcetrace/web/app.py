@@ -31,6 +31,8 @@ from .render import SHARE_PARTS
 from .security import (
     DEFAULT_MAX_BODY_BYTES,
     BodyLimitMiddleware,
+    HostCheckMiddleware,
+    SameOriginWriteMiddleware,
     SecurityHeadersMiddleware,
     jinja_finalize,
 )
@@ -71,6 +73,7 @@ def create_app(
     allow_add: bool = False,
     alias_files: Sequence[str] = (),
     make_embedder: Callable[[], Any] | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """Build the explorer over the corpus at ``db`` (opened read-only).
 
@@ -80,6 +83,9 @@ def create_app(
     allow_add (bool): let the analyse page add its result to the corpus (through
         ``corpus build``). Defaults to False: the server never writes.
     alias_files, make_embedder: passed to the corpus builder when adding.
+    allowed_hosts (Sequence[str] | None): the Host names requests may carry (400 for any
+        other); ``serve`` passes the bound address, loopback and ``--allow-host``. Defaults
+        to None: no Host check (an app mounted by the caller, tests).
     RETURNS (FastAPI): the app; debug is always off.
     """
     store = CorpusStore(db)
@@ -107,6 +113,9 @@ def create_app(
     app.state.site = site
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(SameOriginWriteMiddleware)
+    if allowed_hosts is not None:
+        app.add_middleware(HostCheckMiddleware, allowed=allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

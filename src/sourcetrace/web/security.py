@@ -5,6 +5,11 @@
 - ``SecurityHeadersMiddleware`` sends a Content-Security-Policy that allows scripts,
   styles and connections from this server only: no inline script, no inline style, so even
   markup that slipped through escaping could not run.
+- ``HostCheckMiddleware`` answers 400 to a request whose ``Host`` is not one the server
+  was started for, so a DNS-rebinding page cannot read the corpus through a name it owns.
+- ``SameOriginWriteMiddleware`` answers 403 to a write (POST...) that a browser sent from
+  another site (its ``Origin``, or ``Sec-Fetch-Site: cross-site``), so no page elsewhere
+  can add to the corpus; clients that send no ``Origin`` (curl, scripts) are not browsers.
 - ``inert_text`` shows bidirectional overrides and other control characters as visible
   code points, so article text cannot reorder what is displayed around it.
 """
@@ -13,7 +18,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -123,6 +130,73 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header or URL netloc, lower case, without port or brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host[1:]
+    if host.count(":") == 1:
+        return host.split(":", 1)[0]
+    return host
+
+
+class HostCheckMiddleware:
+    """400 for a request whose Host header names none of ``allowed`` (port ignored)."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = {host_name(h) for h in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = _header(scope, b"host")
+            if host is None or host_name(host) not in self.allowed:
+                await _refuse(send, 400, "unknown Host: this server answers only to the "
+                              "names it was started for (see serve --allow-host)")
+                return
+        await self.app(scope, receive, send)
+
+
+class SameOriginWriteMiddleware:
+    """403 for a write a browser sent from another origin than the one it is sent to."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method", "GET") not in _SAFE_METHODS:
+            origin = _header(scope, b"origin")
+            host = _header(scope, b"host") or ""
+            cross = (_header(scope, b"sec-fetch-site") or "").lower() == "cross-site"
+            if cross or (origin is not None and (
+                    origin == "null" or urlsplit(origin).netloc.lower() != host.lower())):
+                await _refuse(send, 403, "cross-site write refused: post from this "
+                              "server's own pages")
+                return
+        await self.app(scope, receive, send)
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *_HEADERS,
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _content_length(scope: Scope) -> int | None:
     for key, value in scope.get("headers", []):
         if key == b"content-length":
@@ -153,8 +227,12 @@ async def _too_large(send: Send, limit: int) -> None:
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "DEFAULT_MAX_BODY_BYTES",
+    "LOOPBACK_NAMES",
     "BodyLimitMiddleware",
+    "HostCheckMiddleware",
+    "SameOriginWriteMiddleware",
     "SecurityHeadersMiddleware",
+    "host_name",
     "inert_text",
     "jinja_finalize",
 ]
