@@ -11,7 +11,9 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -104,7 +106,43 @@ def run_batch(
     console: where errors and progress go (default: stderr).
     pipeline_factory: builds this process's pipeline from ``options`` (default
         ``PipelineOptions.build``; tests pass a fake).
+    SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
+    output holds whole records, the workers end, and the exit code is 130.
     """
+    with _sigterm_as_interrupt():
+        return _run_batch(paths, options, output=output, fmt=fmt, resume=resume,
+                          show_progress=show_progress, workers=workers, console=console,
+                          pipeline_factory=pipeline_factory)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_batch(
+    paths: list[str],
+    options: PipelineOptions,
+    *,
+    output: str | None,
+    fmt: str,
+    resume: bool,
+    show_progress: bool,
+    workers: int,
+    console: Console | None,
+    pipeline_factory: PipelineFactory | None,
+) -> int:
     err = console or stderr_console()
     done: set[str] = set()
     if resume and output:
