@@ -8,6 +8,7 @@ run, and returns the command's exit code. The CLI parses arguments and calls it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from rich.text import Text
 
 from .engine.local import WorkerDied
 from .engine.progress import progress_columns
+from .model.article import printable_path
 from .model.errors import ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, get_writer
 
@@ -68,7 +70,8 @@ class ErrorLog:
             os.remove(path)  # the file describes this run only
 
     def report(self, path: str, reason: str) -> None:
-        reason = " ".join(str(reason).split()) or "unknown error"
+        path = printable_path(path)
+        reason = printable_path(" ".join(str(reason).split()) or "unknown error")
         self.console.print(Text(f"error: {path}: {reason}", style="red"))
         if self.path:
             if self._fp is None:
@@ -166,7 +169,8 @@ def _run_batch(
     try:
         fp, writer = open_writer(output, fmt, append=resume)
     except OSError as exc:
-        err.print(Text(f"error: {output}: cannot write: {exc.strerror or exc}", style="red"))
+        err.print(Text(f"error: {output or 'stdout'}: cannot write: {exc.strerror or exc}",
+                       style="red"))
         return EXIT_USAGE
 
     counts = Counts()
@@ -247,7 +251,12 @@ def _silence_stdout() -> None:
 
 
 def open_writer(output: str | None, fmt: str, *, append: bool) -> tuple[IO[str], ReportWriter]:
-    """The file (stdout when ``output`` is None) and the report writer on it."""
+    """The file (stdout when ``output`` is None) and the report writer on it.
+
+    RAISES OSError: stdout is closed (``>&-``) and no ``output`` was given.
+    """
+    if output is None and sys.stdout is None:
+        raise OSError(errno.EBADF, "stdout is closed; write to a file with -o FILE")
     if output is None:
         if fmt in BINARY_FORMATS:
             return sys.stdout, get_writer(fmt, sys.stdout.buffer)
@@ -306,7 +315,7 @@ def admit(
         if isinstance(item, Exception):
             errors.report(str(getattr(item, "path", "<input>")), failure_reason(item))
             counts.failed += 1
-        elif item.path in done:  # type: ignore[attr-defined]
+        elif printable_path(item.path) in done:  # type: ignore[attr-defined]
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]

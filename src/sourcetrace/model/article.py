@@ -49,7 +49,7 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "path": self.path,
+            "path": printable_path(self.path),
             "text": self.text,
             "metadata": dict(self.metadata),
             "excluded": [e.to_dict() for e in self.excluded],
@@ -74,3 +74,13 @@ def article_id(text: str, path: str = "") -> str:
     h.update(b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
+
+
+def printable_path(path: str) -> str:
+    """``path`` as UTF-8 can carry it: a file name's undecodable bytes (held as lone
+    surrogates by ``os.fsdecode``) become ``\\xNN``, so reports and error files can write it."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
