@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from ..model.errors import SourcetraceError
-from .schema import ALL_TABLES, CORPUS_SCHEMA_VERSION
+from .schema import ALL_TABLES, CORPUS_SCHEMA_VERSION, LATER_TABLES
 
 
 class CorpusError(SourcetraceError):
@@ -47,10 +47,10 @@ def check_corpus(con: duckdb.DuckDBPyConnection, path: str) -> None:
             f"{path}: corpus schema version {version} is not supported "
             f"(this sourcetrace reads {_major(CORPUS_SCHEMA_VERSION)}.x)"
         )
-    missing = [t for t in ALL_TABLES if t not in tables]
+    missing = [t for t in ALL_TABLES if t not in tables and t not in LATER_TABLES]
     if missing:
         raise CorpusError(f"{path}: a damaged corpus (missing tables: {', '.join(missing)})")
-    for table in ALL_TABLES:  # a page DuckDB cannot read fails here, not mid-command
+    for table in (t for t in ALL_TABLES if t in tables):  # an unreadable page fails here
         try:
             con.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
         except duckdb.Error as exc:

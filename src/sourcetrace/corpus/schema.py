@@ -237,6 +237,9 @@ DERIVED_TABLES = (
     "timeline",
 )
 ALL_TABLES = ("corpus_meta", *STORED_TABLES, *DERIVED_TABLES)
+# Tables a corpus of an earlier 1.x schema may lack (1.0 had no band keys); the next build
+# adds them, and readers do without.
+LATER_TABLES = ("minhash_bands",)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
