@@ -34,3 +34,25 @@ def test_serve_refuses_a_missing_or_foreign_file(tmp_path):
     result = CliRunner().invoke(cli_app, ["serve", "--db", str(foreign)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_serve_refuses_a_damaged_corpus_before_it_listens(corpus_db, tmp_path, monkeypatch):
+    import duckdb
+
+    listened = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: listened.append(kw))
+    meta_only = tmp_path / "meta.duckdb"
+    con = duckdb.connect(str(meta_only))
+    con.execute("CREATE TABLE corpus_meta (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO corpus_meta VALUES ('schema_version', '1.1.0')")
+    con.close()
+    truncated = tmp_path / "cut.duckdb"
+    data = corpus_db.read_bytes()
+    truncated.write_bytes(data[: len(data) // 3])
+    for db in (meta_only, truncated):
+        result = CliRunner().invoke(cli_app, ["serve", "--db", str(db)])
+        assert result.exit_code == 2, result.output
+        assert "damaged corpus" in result.output and result.output.count("\n") == 1
+    assert listened == []
+    # the source of the copy is untouched and still serves
+    assert CliRunner().invoke(cli_app, ["serve", "--db", str(corpus_db)]).exit_code == 0
