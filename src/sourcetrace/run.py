@@ -90,6 +90,23 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@_sigterm_as_interrupt()
 def run_batch(
     paths: list[str],
     options: PipelineOptions,
@@ -112,40 +129,6 @@ def run_batch(
     SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
     output holds whole records, the workers end, and the exit code is 130.
     """
-    with _sigterm_as_interrupt():
-        return _run_batch(paths, options, output=output, fmt=fmt, resume=resume,
-                          show_progress=show_progress, workers=workers, console=console,
-                          pipeline_factory=pipeline_factory)
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach the main thread only
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _run_batch(
-    paths: list[str],
-    options: PipelineOptions,
-    *,
-    output: str | None,
-    fmt: str,
-    resume: bool,
-    show_progress: bool,
-    workers: int,
-    console: Console | None,
-    pipeline_factory: PipelineFactory | None,
-) -> int:
     err = console or stderr_console()
     done: set[str] = set()
     if resume and output:
