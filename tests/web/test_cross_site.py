@@ -20,6 +20,16 @@ def test_cross_site_post_from_another_origin_is_refused(client):
     assert fetched.status_code == 403
 
 
+def test_cross_site_own_form_under_no_referrer_goes_through(client):
+    # This server sends Referrer-Policy: no-referrer, so its own forms post Origin "null".
+    own = client.post("/api/analyze", json={"text": TEXT},
+                      headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 200
+    foreign = client.post("/api/analyze", json={"text": TEXT},
+                          headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    assert foreign.status_code == 403
+
+
 def test_cross_site_same_origin_and_originless_posts_go_through(client):
     same = client.post("/api/analyze", json={"text": TEXT},
                        headers={"Origin": "http://testserver"})

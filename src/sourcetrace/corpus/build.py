@@ -258,7 +258,10 @@ def _open_work_copy(db_path: str) -> tuple[str, duckdb.DuckDBPyConnection]:
     os.close(fd)
     os.remove(tmp)  # DuckDB refuses an existing empty file
     if os.path.exists(db_path):
-        connect(db_path).close()  # refuses a directory, a foreign or corrupt file, a newer corpus
+        # Refuses a directory, a foreign or damaged file, a newer corpus. Opened as the web
+        # app opens it (no external access): DuckDB refuses a second configuration of one
+        # file in one process, and `serve --allow-add` builds beside its own connection.
+        connect(db_path, external_access=False).close()
         shutil.copyfile(db_path, tmp)
     try:
         # DuckDB caches pages up to 80% of RAM by default; a bound keeps a large build's

@@ -8,8 +8,9 @@
 - ``HostCheckMiddleware`` answers 400 to a request whose ``Host`` is not one the server
   was started for, so a DNS-rebinding page cannot read the corpus through a name it owns.
 - ``SameOriginWriteMiddleware`` answers 403 to a write (POST...) that a browser sent from
-  another site (its ``Origin``, or ``Sec-Fetch-Site: cross-site``), so no page elsewhere
-  can add to the corpus; clients that send no ``Origin`` (curl, scripts) are not browsers.
+  another site (``Sec-Fetch-Site: cross-site`` or ``same-site``, or an ``Origin`` naming
+  another host), so no page elsewhere can add to the corpus; clients that send neither
+  (curl, scripts) are not browsers.
 - ``inert_text`` shows bidirectional overrides and other control characters as visible
   code points, so article text cannot reorder what is displayed around it.
 """
@@ -178,9 +179,12 @@ class SameOriginWriteMiddleware:
         if scope["type"] == "http" and scope.get("method", "GET") not in _SAFE_METHODS:
             origin = _header(scope, b"origin")
             host = _header(scope, b"host") or ""
-            cross = (_header(scope, b"sec-fetch-site") or "").lower() == "cross-site"
-            if cross or (origin is not None and (
-                    origin == "null" or urlsplit(origin).netloc.lower() != host.lower())):
+            # "same-origin", or "none" (typed by the user); a form of this server's own
+            # pages sends Origin "null" under its no-referrer policy, so that alone is no sign.
+            site = (_header(scope, b"sec-fetch-site") or "").lower()
+            cross = site in ("cross-site", "same-site")
+            if cross or (origin not in (None, "null")
+                         and urlsplit(origin).netloc.lower() != host.lower()):
                 await _refuse(send, 403, "cross-site write refused: post from this "
                               "server's own pages")
                 return
