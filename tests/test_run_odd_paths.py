@@ -51,3 +51,14 @@ def test_run_closed_stdout_is_one_error_line(fake, monkeypatch):
     assert code == 2
     assert err.getvalue().splitlines() == [
         "error: stdout: cannot write: stdout is closed; write to a file with -o FILE"]
+
+
+def test_run_resume_matches_a_file_by_its_real_path(fake):
+    first = invoke("analyze", "harbour.txt", "orchard.txt", "-o", "out.jsonl")
+    assert first.exit_code == 0
+    absolute = str(Path("harbour.txt").resolve())
+    again = invoke("analyze", absolute, "./orchard.txt", "library.txt", "-o", "out.jsonl",
+                   "--resume")
+    assert again.exit_code == 0
+    paths = [r["path"] for r in read_records()]
+    assert paths == ["harbour.txt", "orchard.txt", "library.txt"]  # none written twice

@@ -133,7 +133,7 @@ def run_batch(
     done: set[str] = set()
     if resume and output:
         try:
-            done = RESUMABLE[fmt](output)
+            done = {resume_key(path) for path in RESUMABLE[fmt](output)}
         except (SourcetraceError, OSError, UnicodeDecodeError) as exc:
             err.print(Text(f"error: {output}: {exc}", style="red"))
             return EXIT_USAGE
@@ -278,10 +278,23 @@ def without_own_files(items: Iterable[object], own: set[str]) -> Iterator[object
         yield item
 
 
+def resume_key(path: str) -> str:
+    """What --resume matches an article by: its file's absolute path (plus ``#N`` for a
+    record of a JSONL or WARC file), so ``in/a.txt`` and ``/abs/in/a.txt`` are one article.
+    Works on the printable form, which is what the output holds."""
+    from .ingest import STDIN_PATH  # here: ingest loads trafilatura, which --help need not
+
+    base, sep, record = path.rpartition("#") if "#" in path else (path, "", "")
+    if base != STDIN_PATH:
+        base = os.path.abspath(base)
+    return printable_path(base + sep + record)
+
+
 def admit(
     items: Iterable[object], done: set[str], counts: Counts, errors: ErrorLog
 ) -> Iterator[Article]:
-    """Articles from ingest, minus failed inputs (reported here) and ones already done."""
+    """Articles from ingest, minus failed inputs (reported here) and ones already done
+    (``done`` holds ``resume_key``s)."""
     from .pipeline import describe_error, failure_reason
 
     it = iter(items)
@@ -298,7 +311,7 @@ def admit(
         if isinstance(item, Exception):
             errors.report(str(getattr(item, "path", "<input>")), failure_reason(item))
             counts.failed += 1
-        elif printable_path(item.path) in done:  # type: ignore[attr-defined]
+        elif resume_key(item.path) in done:  # type: ignore[attr-defined]
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]

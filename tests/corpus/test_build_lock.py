@@ -113,3 +113,24 @@ def test_connect_refuses_a_truncated_corpus_in_one_line(tmp_path, records):
     with pytest.raises(CorpusError) as err:
         connect(str(db))
     assert str(db) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_build_lock_cli_no_wait_is_one_line_exit_2(tmp_path, records):
+    import json
+
+    from typer.testing import CliRunner
+
+    from sourcetrace.cli import app
+
+    db = tmp_path / "c.duckdb"
+    feed = tmp_path / "records.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    args = ["corpus", "build", str(feed), "--db", str(db), "--embedder", "hashing"]
+    with write_lock(str(db)):
+        held = CliRunner().invoke(app, [*args, "--no-wait"])
+    assert held.exit_code == 2, held.output
+    assert "another build is writing this corpus" in held.output
+    assert not db.exists()
+    free = CliRunner().invoke(app, [*args, "--no-wait"])
+    assert free.exit_code == 0, free.output
+    assert _ids(db) == {r["id"] for r in records}

@@ -66,9 +66,14 @@ def build(
     embedder: Annotated[
         str, typer.Option("--embedder", help="minilm (default) or hashing (no model; tests).")
     ] = "minilm",
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="Fail at once if another build is writing this corpus "
+                     "(default: wait for it to end)."),
+    ] = False,
 ) -> None:
     """Add articles to a corpus (created when missing). All or nothing: a failed build
-    leaves the corpus as it was."""
+    leaves the corpus as it was. One build writes a corpus at a time; others wait."""
     from ..corpus.build import build as run_build
     from ..corpus.embed import HashingEmbedder, MiniLMEmbedder
 
@@ -98,7 +103,7 @@ def build(
         try:
             stats = run_build(
                 db, paths, pipeline=pipeline, embedder=enc, alias_files=list(aliases or ()),
-                on_item=on_item,
+                on_item=on_item, wait=not no_wait,
             )
         except (ConfigError, SourcetraceError) as exc:
             progress.stop()
