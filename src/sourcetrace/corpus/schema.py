@@ -8,7 +8,7 @@ A corpus is one DuckDB file. Tables in two groups:
 - *Derived* tables are recomputed from the stored ones on every build (cheap next to
   analysis and embedding, and it keeps cross-article merges consistent when articles
   are added): ``actors``, ``actor_aliases``, ``actor_evidence``, ``clusters``,
-  ``claim_links``, ``provenance_nodes``, ``provenance_edges``, ``origins``, ``timeline``.
+  ``claim_links``, ``disputes``, ``provenance_nodes``, ``provenance_edges``, ``origins``, ``timeline``.
 
 Offsets are ``[start, end)`` character offsets into ``articles.text``. Columns holding
 lists of spans are JSON text (``[[s, e], ...]``). Table and column names are a contract
@@ -20,7 +20,8 @@ from __future__ import annotations
 import duckdb
 
 # Bumped on incompatible changes; a corpus with another major version is refused.
-CORPUS_SCHEMA_VERSION = "1.1"  # 1.1: minhash_bands (filled on first build from 1.0)
+# 1.1: minhash_bands (filled on first build from 1.0); 1.2: disputes (derived).
+CORPUS_SCHEMA_VERSION = "1.2"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS corpus_meta (
@@ -178,6 +179,15 @@ CREATE TABLE IF NOT EXISTS claim_links (
     similarity DOUBLE
 );
 
+-- Two claims on one proposition that contradict each other: kept apart (never one
+-- cluster) and linked here. claim_a < claim_b.
+CREATE TABLE IF NOT EXISTS disputes (
+    claim_a VARCHAR,
+    claim_b VARCHAR,
+    kind VARCHAR,               -- polarity ("will close" / "will not close") | figures
+    similarity DOUBLE
+);
+
 CREATE TABLE IF NOT EXISTS provenance_nodes (
     cluster_id VARCHAR,
     node_id VARCHAR,            -- claim:<claim id> | origin:<key>
@@ -231,6 +241,7 @@ DERIVED_TABLES = (
     "actor_evidence",
     "clusters",
     "claim_links",
+    "disputes",
     "provenance_nodes",
     "provenance_edges",
     "origins",
@@ -239,7 +250,7 @@ DERIVED_TABLES = (
 ALL_TABLES = ("corpus_meta", *STORED_TABLES, *DERIVED_TABLES)
 # Tables a corpus of an earlier 1.x schema may lack (1.0 had no band keys); the next build
 # adds them, and readers do without.
-LATER_TABLES = ("minhash_bands",)
+LATER_TABLES = ("minhash_bands", "disputes")
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
