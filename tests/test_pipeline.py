@@ -52,6 +52,26 @@ def test_pipeline_source_coreference_to_unnamed_source(relayed):
     assert noted.source.antecedent.text == "an unnamed security source"
 
 
+def test_pipeline_back_reference_keeps_the_relay(relayed):
+    noted = _by_cue(relayed, "noted")[0]
+    assert [r.mention.text for r in noted.relayed_by] == ["the Meridian Policy Centre"]
+
+
+def test_pipeline_relay_follows_its_source_through_coreference(pipeline):
+    text = (
+        "Customs strike spreads\n\n"
+        "The Harbour Gazette cited a senior customs officer as saying that inspections "
+        "had stopped at three terminals. The officer added that exporters were losing "
+        "money every day. Radio Kessa quoted Ilse Varn as saying the talks had failed. "
+        "Varn told reporters on Monday that a deal was still possible."
+    )
+    result = pipeline.analyze(article_from_text(text, "customs.txt"))
+    chains = {a.cue.text: [r.mention.text for r in a.relayed_by] for a in result.attributions}
+    assert chains["added"] == ["The Harbour Gazette"]
+    # A named source refers back to nothing: what Varn told reporters came first-hand.
+    assert chains["told"] == []
+
+
 def test_pipeline_statement_belongs_to_its_issuer(relayed):
     said = next(
         a for a in relayed.attributions if a.source and a.source.mention.text == "the statement"
@@ -185,3 +205,16 @@ def test_speaker_missed_by_the_ner_is_still_an_actor(pipeline):
     att = an.attributions[0]
     assert att.source is not None and att.source.actor is not None
     assert next(a for a in an.actors if a.id == att.source.actor).name == "Arvid Tenholm"
+
+
+def test_pipeline_a_deed_sought_is_the_writers_assertion(pipeline):
+    text = (
+        "Port dispute drags on\n\n"
+        "The harbour authority has been seeking the removal of the old cranes, "
+        "as it believes they are unsafe. The dock workers' union has ordered its "
+        "members to stop overtime."
+    )
+    result = pipeline.analyze(article_from_text(text, "port.txt"))
+    cues = {a.cue.text for a in result.attributions}
+    assert "believes" in cues
+    assert not cues & {"has been seeking", "seeking", "has ordered", "ordered"}

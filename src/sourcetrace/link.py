@@ -84,6 +84,31 @@ class MentionIndex:
         return best[1] if best else None
 
 
+def inherit_relays(sources: Sequence[Source | None], chains: list[tuple[Source, ...]]) -> None:
+    """A back-reference takes the relay chain of the mention it refers to.
+
+    "X Center quoted an unnamed source as saying A. The source noted B": B reached the
+    writer the same way A did, through X Center. An attribution with no chain of its own
+    whose source refers back (``antecedent``) to an earlier relayed source gets that
+    source's chain; a named source ("Smith said") refers back to nothing and keeps none.
+    """
+    by_mention: dict[Offsets, tuple[Source, ...]] = {}
+    order = sorted(
+        (i for i, s in enumerate(sources) if s is not None and s.mention.spans),
+        key=lambda i: sources[i].mention.start,  # type: ignore[union-attr]
+    )
+    for i in order:
+        src = sources[i]
+        assert src is not None
+        ante = src.antecedent.spans[0] if src.antecedent and src.antecedent.spans else None
+        if not chains[i] and ante is not None and ante in by_mention:
+            chains[i] = by_mention[ante]
+        if chains[i]:
+            by_mention.setdefault(src.mention.spans[0], chains[i])
+            if ante is not None:
+                by_mention.setdefault(ante, chains[i])
+
+
 def link_sources(
     doc: Doc,
     raws: Sequence[RawAttribution],
@@ -140,6 +165,7 @@ def link_sources(
             chain.extend(level)
         chain.extend(relays[i])
         chains.append(tuple(chain))
+    inherit_relays(sources, chains)
 
     out = []
     for i, r in enumerate(raws):

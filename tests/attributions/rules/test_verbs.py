@@ -90,3 +90,20 @@ def test_extract_fronted_content_before_told_is_content_not_the_listener(nlp):
     assert p["source"] == "a park ranger"
     assert p["content"] == ["Wolves have returned to the northern valley"]
     assert p["relayed_by"] == ["the Dunmore Post"]
+
+
+def test_verbs_of_pursuing_or_ordering_a_deed_are_no_cues(nlp):
+    for text in (
+        "The ministry has been seeking the release of the detained crew.",
+        "The governor ordered the police to clear the square before noon.",
+        "The union tried to delay the vote on the contract.",
+    ):
+        _text, rels = _run(nlp, text)
+        assert rels == [], [_parts(text, r) for r in rels]
+
+
+def test_an_order_given_as_a_that_clause_is_reported_speech(nlp):
+    text = "The court ordered that the ballots be counted again."
+    p = _only(nlp, text)
+    assert (p["source"], p["cue"]) == ("The court", "ordered")
+    assert p["content"] == ["that the ballots be counted again"]

@@ -18,7 +18,7 @@ from ...model.spans import Offsets
 from ..confidence import CONF_TAGGED
 from ..context import Context, RawAttribution
 from ..tokens import QUOTE_MARKS, clean_content
-from .verbs import verb_attribution
+from .verbs import takes_a_deed, verb_attribution
 
 
 def find(ctx: Context) -> None:
@@ -36,6 +36,8 @@ def find(ctx: Context) -> None:
             continue  # inside content already claimed (univocal)
         verbs = [t for t in toks if t.pos_ in ("VERB", "AUX")]
         head = verbs[-1] if verbs else ctx.doc[toks[0].i : toks[-1].i + 1].root
+        if takes_a_deed(head):
+            continue  # the tagger learnt PolNeAR's intentions; a deed wanted is no claim
         found = verb_attribution(ctx, head, tagged=True)
         if found is None:
             found = _after_colon(ctx, head, s, e)

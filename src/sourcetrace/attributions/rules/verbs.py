@@ -38,6 +38,12 @@ PREP_CUES = {
 
 CLAUSE = {"ccomp"}
 
+# Verbs of pursuing or ordering an action: "the government has been seeking the
+# expulsion of the group", "the MKO has ordered its members to fuel unrest". What they
+# take is a deed wanted, not a statement that can be true or false, so they are cues
+# only with a that-clause ("ordered that every ship be searched").
+ACTION_VERBS = {"seek", "order", "try", "attempt", "aim", "strive", "endeavor", "endeavour"}
+
 # Verbs of attack or support take a person, group or proposal, not a building.
 PHYSICAL_OBJECT_VERBS = {"attack", "hit", "blast", "target", "back", "fire", "slam"}
 PROPOSITION_NOUNS = {
@@ -46,6 +52,20 @@ PROPOSITION_NOUNS = {
     "strategy", "effort", "campaign", "position", "view", "statement", "remark", "comment",
     "record", "report", "accusation", "allegation", "notion", "charge", "rule", "order",
 }
+
+
+def takes_a_deed(t: Token) -> bool:
+    """A verb of pursuing or ordering an action with no that-clause: no cue."""
+    if t.lemma_.lower() not in ACTION_VERBS:
+        return False
+    # Only "ordered that ..." counts: a bare clause under such a verb is a misparse
+    # (scraped pages run a headline into the sentence: "has ordered its Report
+    # Discloses ... members to fuel unrest").
+    return not any(
+        c.dep_ in CLAUSE and any(m.dep_ == "mark" and m.lower_ in ("that", "whether")
+                                 for m in c.children)
+        for c in t.children
+    )
 
 
 def _frame_start(t: Token) -> int:
@@ -91,6 +111,8 @@ def verb_attribution(
         c.dep_ == "agent" for c in t.children
     ):
         return None  # passive without agent: see passives()
+    if takes_a_deed(t):
+        return None
     content_tok = next((c for c in t.children if c.dep_ in CLAUSE), None)
     kind, conf = "indirect", CONF_SPEECH
     if lemma in ctx.lex.cognition and lemma not in ctx.lex.speech:
