@@ -240,3 +240,19 @@ def test_fit_cuts_with_an_ellipsis():
     cut = fit("a rather long label that cannot fit", 80)
     assert cut.endswith("…") and text_width(cut) <= 80
     assert fit("x\u202ey", 200) == "x<U+202E>y"
+
+
+def test_relay_naming_the_cited_outlet_is_one_hop():
+    from sourcetrace.corpus.query import provenance_graph
+
+    nodes = [
+        {"node_id": "claim:p:t1", "kind": "claim", "article_id": "p", "outlet": "Delta Post"},
+        {"node_id": "claim:t:t1", "kind": "claim", "article_id": "t", "outlet": "River Times"},
+    ]
+    edges = [{"src": "claim:t:t1", "dst": "claim:p:t1", "kind": "relays",
+              "via": ["a spokesman", "the Delta Post"]}]
+    graph = provenance_graph(nodes, edges)
+    relays = [n["label"] for n in graph["nodes"] if n["kind"] == "relay"]
+    assert relays == ["a spokesman"]
+    assert [(e["source"], e["target"]) for e in graph["edges"]] == [
+        ("claim:t:t1", "relay:a spokesman"), ("relay:a spokesman", "claim:p:t1")]

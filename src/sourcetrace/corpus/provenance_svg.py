@@ -72,7 +72,7 @@ _EM = (
 _EM_OTHER = 0.7
 LEGEND_ROW_H = 20
 # Wider than this, a drawing is marked ``pg-wide``: pages scroll it rather than shrink it
-# to their width (a 1600 px drawing in a 64rem column still has 8.5 px text).
+# to their width (1600 px shrunk into the claim page of a 1300 px window keeps 8.7 px text).
 WIDE_PX = 1600
 BOLD = 1.1  # bold text is about this much wider (DejaVu Sans Bold, measured as _EM)
 PORT_GAP = 8  # between two edge ends on one side of a box

@@ -30,6 +30,7 @@ ul.tree{list-style:none;padding-left:1.2rem;border-left:1px dotted #aaa}
 .origin{font-weight:700}.edge{color:#666;font-size:.85rem}
 .graph{overflow-x:auto;border:1px solid #ddd;padding:.3rem}
 .graph svg{display:block;max-width:100%;height:auto}.graph svg.pg-wide{max-width:none}
+@media (max-width:56rem){.graph svg{max-width:none}}
 """
 
 
