@@ -38,6 +38,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -74,7 +75,7 @@ LEGEND_ROW_H = 20
 # Wider than this, a drawing is marked ``pg-wide``: pages scroll it rather than shrink it
 # to their width (1600 px shrunk into the claim page of a 1300 px window keeps 8.7 px text).
 WIDE_PX = 1600
-BOLD = 1.1  # bold text is about this much wider (DejaVu Sans Bold, measured as _EM)
+BOLD = 1.06  # bold text is about this much wider (DejaVu Sans Bold, measured as _EM)
 PORT_GAP = 8  # between two edge ends on one side of a box
 LANE_GAP = 6  # between two edges passing through one gap of a column
 
@@ -110,15 +111,16 @@ def _plain(value: Any) -> str:
     return " ".join(s.split())
 
 
+@lru_cache(maxsize=4096)
+def _em(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    return next((w for chars, w in _EM if ch in chars), _EM_OTHER)
+
+
 def text_width(s: str) -> float:
     """Estimated width in px of ``s`` at FONT_PX (an upper bound for ordinary text)."""
-    em = 0.0
-    for ch in s:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            em += 1.0
-        else:
-            em += next((w for chars, w in _EM if ch in chars), _EM_OTHER)
-    return em * FONT_PX
+    return sum(_em(ch) for ch in s) * FONT_PX
 
 
 def fit(s: str, width: float) -> str:
@@ -126,10 +128,14 @@ def fit(s: str, width: float) -> str:
     s = _plain(s)
     if text_width(s) <= width:
         return s
-    out = s
-    while out and text_width(out + "…") > width:
-        out = out[:-1]
-    return out.rstrip() + "…"
+    room = width - text_width("…")
+    used, cut = 0.0, 0
+    for ch in s:
+        used += _em(ch) * FONT_PX
+        if used > room:
+            break
+        cut += 1
+    return s[:cut].rstrip() + "…"
 
 
 @dataclass
