@@ -256,3 +256,16 @@ def test_relay_naming_the_cited_outlet_is_one_hop():
     assert relays == ["a spokesman"]
     assert [(e["source"], e["target"]) for e in graph["edges"]] == [
         ("claim:t:t1", "relay:a spokesman"), ("relay:a spokesman", "claim:p:t1")]
+
+
+def test_earlier_reports_whose_articles_were_cut_get_a_stand_in():
+    # the page's edge cap kept the "earlier reports" link but not the junction's edges
+    nodes = [outlet("B"), article("b1", "B", "2024-02-01", "Later", 3),
+             {"id": "earlier:4", "kind": "earlier", "label": "earlier articles (5 claims)"}]
+    edges = [edge("claim:b1:t0", "earlier:4", "earlier_report")]
+    root = parse(provenance_svg({"nodes": nodes, "edges": edges}, claim_id="k4"))
+    boxes = node_boxes(root)
+    assert sorted(b["kind"] for b in boxes) == ["article", "earlier"]
+    stand_in = next(b for b in boxes if b["kind"] == "earlier")
+    assert stand_in["x"] < next(b for b in boxes if b["kind"] == "article")["x"]
+    assert "earlier articles" in " ".join(root.find("g[@class='pg-legend']").itertext())
