@@ -14,7 +14,7 @@ from sourcetrace.web.security import CONTENT_SECURITY_POLICY, inert_text
 from .conftest import TEST_MAX_BODY, article_id_by_title, rows
 
 BIDI = "\u202e"
-OUR_SCRIPTS = {"/static/article.js", "/static/claim.js", "/static/vendor/cytoscape.min.js"}
+OUR_SCRIPTS = {"/static/article.js"}
 
 
 class _Tags(HTMLParser):

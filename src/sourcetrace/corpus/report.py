@@ -11,6 +11,11 @@ from typing import IO, Any
 import duckdb
 
 from . import query
+from .provenance_svg import provenance_svg
+
+# Clusters drawn as a provenance graph (the most widespread first); each further cluster
+# keeps its tree and timeline. A drawing is up to ~40 kB, so 50 keep the page near 2 MB.
+REPORT_GRAPHS = 50
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:64rem;padding:0 1rem;
@@ -23,6 +28,9 @@ th{background:#f0f0f0}td.num{text-align:right}
 .circular{color:#a0291b;font-weight:600}.meta{color:#555;font-size:.9rem}
 ul.tree{list-style:none;padding-left:1.2rem;border-left:1px dotted #aaa}
 .origin{font-weight:700}.edge{color:#666;font-size:.85rem}
+.graph{overflow-x:auto;border:1px solid #ddd;padding:.3rem}
+.graph svg{display:block;max-width:100%;height:auto}.graph svg.pg-wide{max-width:none}
+@media (max-width:56rem){.graph svg{max-width:none}}
 """
 
 
@@ -49,6 +57,20 @@ def _tree_html(item: dict[str, Any], claims: dict[str, dict[str, Any]]) -> str:
     return f"<li>{edge}{body}{cyc}" + (f'<ul class="tree">{kids}</ul>' if kids else "") + "</li>"
 
 
+def _graph_html(con: duckdb.DuckDBPyConnection, cluster_id: str, text: str) -> str:
+    """The cluster's provenance graph as drawn on the web claim page (inline SVG)."""
+    page = query.claim(con, cluster_id, view="page")
+    if page is None or not page["graph"]["edges"]:
+        return ""
+    note = ""
+    if page["graph"]["edges_shown"] < page["graph"]["edges_total"]:
+        note = (f'<p class="meta">{page["graph"]["edges_shown"]} of '
+                f'{page["graph"]["edges_total"]} links drawn, links to sources first; the '
+                "tree below has them all.</p>")
+    svg = provenance_svg(page["graph"], claim_id=cluster_id, claim_text=text)
+    return f'<h3>Provenance graph</h3>{note}<div class="graph">{svg}</div>\n'
+
+
 def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: int = 2,
                  limit: int = 200) -> int:
     """Write the page; RETURNS the number of clusters shown."""
@@ -70,6 +92,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
           f'<td class="num">{r["independent_origins"]}</td><td>{circ}</td>'
           f"<td>{_e(r['first_seen'])}</td></tr>\n")
     w("</table>\n")
+    shown = 0
     for r in rows:
         data = query.claim(con, r["id"], view="tree")
         if data is None:
@@ -83,7 +106,11 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
         w("</p>\n<h3>Origins</h3><ul>")
         for o in data["origins"]:
             w(f"<li>{_e(o['label'])} ({o['n_claims']} claims)</li>")
-        w('</ul>\n<h3>Provenance</h3><ul class="tree">')
+        w("</ul>\n")
+        if shown < REPORT_GRAPHS:
+            w(_graph_html(con, r["id"], r["text"]))
+            shown += 1
+        w('<h3>Provenance</h3><ul class="tree">')
         for item in data["tree"]:
             w(_tree_html(item, claims))
         w("</ul>\n<h3>Timeline</h3><table><tr><th>#</th><th>published</th><th>outlet</th>"

@@ -44,7 +44,6 @@ from .views.search import SEARCH_LIMIT
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-GRAPH_ASSET = "vendor/cytoscape.min.js"
 # Past a signed 64-bit integer DuckDB refuses an OFFSET (a 500); a page past any corpus is
 # refused as a bad parameter (422) instead.
 MAX_OFFSET = 2**62
@@ -103,9 +102,7 @@ def create_app(
     app.state.analyzer = analyzer or Analyzer()
     app.state.max_body_bytes = max_body_bytes
     app.state.adder = adder
-    app.state.graph_asset = (STATIC_DIR / GRAPH_ASSET).is_file()
     env = templates_env()
-    env.globals["graph_asset"] = app.state.graph_asset
     env.globals["allow_add"] = allow_add
     app.state.env = env
     site = views.Site(store=store, env=env, analyzer=app.state.analyzer, adder=adder,

@@ -206,9 +206,31 @@ def _claim_page(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
     )
     titles = {c["article_id"]: c["title"] for c in cluster["claims"]}
     cluster["graph"] = provenance_graph(nodes, edges, titles)
+    _date_articles(con, cluster["graph"])
     cluster["graph"]["edges_total"] = total["n"] if total else len(edges)
     cluster["graph"]["edges_shown"] = len(edges)
     return cluster
+
+
+def _date_articles(con: duckdb.DuckDBPyConnection, graph: dict[str, Any]) -> None:
+    """Give each article node its article's title, ``published`` (as stored),
+    ``published_ts`` (ISO, or None) and ``seq``: the time order of the drawn graph."""
+    ids = sorted({n["article_id"] for n in graph["nodes"] if n.get("article_id")})
+    if not ids:
+        return
+    found = {
+        r["id"]: r for r in rows(
+            con,
+            "SELECT id, title, published, CAST(published_ts AS VARCHAR) AS published_ts, seq "
+            "FROM articles WHERE list_contains(?, id)",
+            [ids],
+        )
+    }
+    for n in graph["nodes"]:
+        a = found.get(n.get("article_id") or "")
+        if a is not None:
+            n.update(title=a["title"], published=a["published"],
+                     published_ts=a["published_ts"], seq=a["seq"])
 
 
 def search_claims(

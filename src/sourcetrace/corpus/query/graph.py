@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..actors import key_of
+
 
 def provenance_graph(
     nodes: Iterable[dict[str, Any]],
@@ -16,12 +18,13 @@ def provenance_graph(
 
     RETURNS: ``{"nodes": [{id, label, kind, parent?}], "edges": [{id, source, target,
     kind}]}`` with kind one of outlet, article, relay, earlier, origin (nodes) and cites, relays,
-    earlier_report, repeats (edges), ready for cytoscape.js or a plain table.
+    earlier_report, repeats (edges), ready for ``provenance_svg`` or a plain table.
     """
     titles = titles or {}
     out_nodes: dict[str, dict[str, Any]] = {}
     out_edges: list[dict[str, Any]] = []
-    for n in nodes:
+    nodes_seen = list(nodes)
+    for n in nodes_seen:
         if n["kind"] == "claim":
             outlet = n.get("outlet") or "(unknown outlet)"
             parent = f"outlet:{outlet}"
@@ -41,9 +44,13 @@ def provenance_graph(
                 "id": n["node_id"], "label": n.get("label") or n["node_id"], "kind": "origin",
                 "actor_id": n.get("actor_id"), "source_type": n.get("source_type"),
             }
+    outlet_key = {n["node_id"]: key_of(n["outlet"]) for n in nodes_seen if n.get("outlet")}
     for i, e in enumerate(edges):
         hops = [e["src"]]
-        for name in e.get("via") or ():
+        via = list(e.get("via") or ())
+        if via and outlet_key.get(e["dst"]) == key_of(via[-1]):
+            via.pop()  # "told the Delta Post", then the Post's article: one hop, not two
+        for name in via:
             relay = f"relay:{name}"
             out_nodes.setdefault(relay, {"id": relay, "label": name, "kind": "relay"})
             hops.append(relay)

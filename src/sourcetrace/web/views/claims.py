@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
 
 from ...corpus import query
+from ...corpus.provenance_svg import provenance_svg
 from ..render import spread_chart
 from .base import Format, Site, found
 
@@ -32,7 +38,18 @@ def claim(site: Site, request: Request, fmt: Format, claim_id: str) -> Response:
         return JSONResponse(data)
     return site.page(request, "claim.html", claim=data,
                      graph_rows=query.graph_rows(data["graph"]),
+                     graph_svg=Markup(provenance_svg(data["graph"], claim_id=data["id"],
+                                                     claim_text=data["text"], href=graph_link)),
                      spread=spread_chart(data["timeline"]))
 
 
-__all__ = ["claim", "claims"]
+def graph_link(box: Mapping[str, Any]) -> str | None:
+    """Where a box of the provenance graph leads: its article's page, or its actor's."""
+    if box.get("kind") == "article" and box.get("article_id"):
+        return f"/articles/{quote(str(box['article_id']), safe='')}"
+    if box.get("actor_id"):
+        return f"/actors/{quote(str(box['actor_id']), safe='')}"
+    return None
+
+
+__all__ = ["claim", "claims", "graph_link"]
