@@ -17,7 +17,7 @@ from fake_pipeline import ARTICLES, SCHEMA, invoke, read_records
 @pytest.mark.parametrize(
     "out, marker",
     [
-        ("report.csv", "article_id,path,attribution_id"),
+        ("report.csv", "article_id,path,row_type,attribution_id"),
         ("report.html", "<!DOCTYPE html>"),
         ("report.txt", "1 attribution · 1 named · 0 anonymous/vague"),
         ("report.json", '"schema_version"'),
@@ -34,7 +34,7 @@ def test_cli_analyze_format_from_extension(fake, out, marker):
 def test_cli_analyze_format_option_wins(fake):
     assert invoke("analyze", "library.txt", "-o", "r.txt", "--format", "csv").exit_code == 0
     with open("r.txt", encoding="utf-8", newline="") as fp:
-        rows = list(csv.DictReader(fp))
+        rows = [r for r in csv.DictReader(fp) if r["row_type"] == "attribution"]
     text = ARTICLES["library.txt"]
     assert [r["source_text"] for r in rows] == ["Rhea Oduya"]
     s, e = map(int, rows[0]["content_offsets"].split("-"))
