@@ -193,7 +193,8 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
         if last < 0:
             return None
         for i in range(built[0] + 1, last + 1):
-            g.node(f"{EARLIER}{i}", kind="earlier", label=f"earlier articles ({plural(i + 1, 'claim')})",
+            g.node(f"{EARLIER}{i}", kind="earlier",
+                   label=f"earlier articles ({plural(i + 1, 'claim')})",
                    article_id=None, outlet=None, actor_id=None, source_type=None)
             g.edges.append((f"{EARLIER}{i}", f"claim:{claims[i].id}", "earlier", []))
             if i:
