@@ -36,7 +36,7 @@ h3{font-size:1rem;margin:1.2rem 0 .3rem}
 .meta{color:#555;font-size:.9rem}.path{font-family:monospace;color:#555;font-size:.85rem}
 .summary{background:#f3f3f3;border-left:4px solid #888;padding:.4rem .6rem;margin:.6rem 0}
 .text{white-space:pre-wrap;border:1px solid #ddd;padding:.8rem;background:#fff}
-.legend span{margin-right:.8rem;padding:0 .2rem}
+.legend span{margin:0 .8rem .4rem 0;padding:0 .2rem;display:inline-block}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}
@@ -48,7 +48,7 @@ background:#fde8e6}
 .source{background:#cdeefd;font-weight:700;color:#035a7a}
 .label{outline:2px solid #b0309a;color:#7d1a6c}
 .label-attributed{outline:2px dashed #b0309a;font-style:italic}
-.voice-writer{font-weight:700;color:#7d1a6c}.voice-attributed{font-style:italic;color:#555}
+td.voice-writer{font-weight:700;color:#7d1a6c}td.voice-attributed{font-style:italic;color:#555}
 .offsets{font-family:monospace;color:#555;font-size:.8rem;white-space:nowrap}
 ol.unattributed-list li{margin:.3rem 0}.refers{color:#035a7a;font-weight:600}
 """
