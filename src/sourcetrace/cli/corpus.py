@@ -378,7 +378,7 @@ def show_actor(
                        f"{e['detail'] or ''}"), Text(e["article_id"] or ""))
         out.print(ev)
     for title, rows in (("says", data["says"]), ("said about it", data["said_about"])):
-        t = Table("outlet/article", "text", "cluster", title=title)
+        t = Table("outlet", "text", "cluster", title=title)
         for r in rows:
             t.add_row(Text(r["outlet_label"]), Text(_clip(r["text"], 100)),
                       Text(r.get("cluster_id") or ""))
