@@ -1,5 +1,10 @@
 """HTML report: one self-contained page (inline CSS, no script, nothing external).
 
+Per article: the highlighted text, then as visible text (never only hover text) the
+attributions (a mention that stands for something else reads "→ refers to: ..."), the
+unattributed assertions, the labels with whose words each is, and what each source
+mention refers to, each with its character offsets and a link to its place in the text.
+
 Every piece of article text, metadata and profile goes through ``html.escape``; the
 highlighted text is built by slicing offsets and escaping each slice.
 """
@@ -24,7 +29,7 @@ from ._common import (
     truncate,
     voice_text,
 )
-from .layers import iter_layers, segments
+from .layers import Layer, iter_layers, segments
 
 # Later rules win where layers overlap, matching LAYERS order.
 _CSS = """
@@ -151,7 +156,8 @@ def highlight(analysis: Analysis, *, anchor: str = "") -> str:
     return "".join(out)
 
 
-def _classes(layer) -> str:
+def _classes(layer: Layer) -> str:
+    """CSS classes of a layer; a label's say whose words it is."""
     if layer.name == "label" and layer.item is not None:
         return f"label label-{'writer' if layer.item.voice == 'writer' else 'attributed'}"
     return layer.name
