@@ -11,13 +11,16 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from fake_pipeline import ARTICLES, SCHEMA, invoke, read_records
+from fake_pipeline import ARTICLES, SCHEMA, fake_factory, invoke, read_records
+from typer.testing import CliRunner
+
+from sourcetrace.cli import app
 
 
 @pytest.mark.parametrize(
     "out, marker",
     [
-        ("report.csv", "article_id,path,attribution_id"),
+        ("report.csv", "article_id,path,row_type,attribution_id"),
         ("report.html", "<!DOCTYPE html>"),
         ("report.txt", "1 attribution · 1 named · 0 anonymous/vague"),
         ("report.json", '"schema_version"'),
@@ -34,7 +37,7 @@ def test_cli_analyze_format_from_extension(fake, out, marker):
 def test_cli_analyze_format_option_wins(fake):
     assert invoke("analyze", "library.txt", "-o", "r.txt", "--format", "csv").exit_code == 0
     with open("r.txt", encoding="utf-8", newline="") as fp:
-        rows = list(csv.DictReader(fp))
+        rows = [r for r in csv.DictReader(fp) if r["row_type"] == "attribution"]
     text = ARTICLES["library.txt"]
     assert [r["source_text"] for r in rows] == ["Rhea Oduya"]
     s, e = map(int, rows[0]["content_offsets"].split("-"))
@@ -95,3 +98,27 @@ def test_cli_real_pipeline_output_matches_schema(monkeypatch, tmp_path, request)
     assert len(records) == 3
     for record in records:
         assert sorted(validator.iter_errors(record), key=str) == []
+
+
+def test_cli_analyze_piped_text_marks_layers_in_plain_characters(fake):
+    result = invoke("analyze", "harbour.txt", "--format", "text")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "\x1b[" not in out
+    assert '"<<The tide gauges are broken>>," {C: said} [S: Ilse Marr].' in out
+    keys = [line for line in out.splitlines() if line.startswith("Key:")]
+    assert len(keys) == 1 and "[S: source]" in keys[0] and "{C: cue}" in keys[0]
+    # the sections after the text, here empty
+    assert "No unattributed assertions found." in out and "No labels found." in out
+
+
+def test_cli_analyze_text_wraps_at_columns(fake):
+    def widest(columns):
+        env = {"COLUMNS": columns} if columns else {"COLUMNS": None}
+        res = CliRunner().invoke(app, ["analyze", "library.txt", "orchard.txt", "--format",
+                                       "text"], obj=fake_factory, env=env)
+        assert res.exit_code == 0
+        return max(len(line.rstrip()) for line in res.stdout.splitlines())
+
+    assert widest("50") <= 50
+    assert 50 < widest(None) <= 100

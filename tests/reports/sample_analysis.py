@@ -146,7 +146,11 @@ def build_analysis(path: str = "riverton.txt") -> Analysis:
     unattributed = (
         Assertion(span("The pier is a relic of a failed port scheme."), "factual claim"),
     )
-    labels = (Label(span("mob"), "mob", None, "writer"),)
+    labels = (
+        Label(span("mob"), "mob", None, "writer"),
+        # Inside t2's quotation: the source's words (a made-up label, for the views).
+        Label(span("rotten"), "rotten", "a1", "attributed", "t2"),
+    )
     profile = {
         "attributions": 7,
         "by_type": {"person": 2, "government": 1, "anonymous": 1, "vague": 2, "article": 1},

@@ -34,4 +34,4 @@ def test_common_segments_layers_clipped_to_text():
 def test_common_segments_summary_counts():
     s = summarize(build_analysis())
     assert (s.attributions, s.named, s.vague, s.no_source) == (7, 3, 3, 1)
-    assert (s.unattributed, s.labels, s.deepest_chain) == (1, 1, 2)
+    assert (s.unattributed, s.labels, s.deepest_chain) == (1, 2, 2)

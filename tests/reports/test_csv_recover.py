@@ -31,17 +31,17 @@ def test_csv_recover_drops_last_article_and_half_row(tmp_path):
         third_c = data.index(b"c.txt", third_c + 1)
     out.write_bytes(data[: third_c + 20])
     assert recover(str(out)) == {"a.txt", "b.txt"}
-    assert _paths(out) == ["a.txt"] * 7 + ["b.txt"] * 7
+    assert _paths(out) == ["a.txt"] * 10 + ["b.txt"] * 10
 
 
 def test_csv_recover_quoted_newlines(tmp_path):
     out = tmp_path / "out.csv"
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\n").writerow(COLUMNS)
-    row = ["x", "a.txt", "t1", "direct", "S", "person", "", "", "said", 'two\n"lines"']
-    csv.writer(buf, lineterminator="\n").writerow(row + ["0-1", "1-2", "2-3", "0.5"])
+    row = ["x", "a.txt", "attribution", "t1", "direct", 'two\n"lines"', "2", "3", "2-3"]
+    csv.writer(buf, lineterminator="\n").writerow(row + [""] * (len(COLUMNS) - len(row)))
     csv.writer(buf, lineterminator="\n").writerow(
-        ["y", "b.txt", "t1", "direct", "S", "person", "", "", "said", "half\nof a"]
+        ["y", "b.txt", "attribution", "t1", "direct", "half\nof a"]
     )
     data = buf.getvalue().encode()
     out.write_bytes(data[: data.rindex(b"half") + 8])  # inside b.txt's quoted field

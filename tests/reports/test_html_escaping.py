@@ -39,7 +39,8 @@ def test_html_escaping_nested_layers_marked():
     assert re.search(r'<span class="content source"[^>]*>Lindqvist</span>', marked)
     assert re.search(r'<span class="excluded"[^>]*>Home &gt; Local &gt; Harbour</span>', marked)
     assert re.search(r'<span class="unattributed"[^>]*>The pier is a relic', marked)
-    assert re.search(r'<span class="label"[^>]*>mob</span>', marked)
+    assert re.search(r'<span class="label label-writer"[^>]*>mob</span>', marked)
+    assert re.search(r'<span class="content label label-attributed"[^>]*>rotten</span>', marked)
     assert re.search(r'<span class="cue"[^>]*>quoted</span>', marked)
 
 

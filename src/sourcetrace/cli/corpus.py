@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import logging
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +20,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..model.errors import ConfigError, SourcetraceError
+from ..reports.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,24 @@ app = typer.Typer(
 
 DB_OPTION = typer.Option("--db", metavar="FILE", help="The corpus DuckDB file.")
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+LIST_EXTENSIONS = {".txt": "text", ".json": "json", ".csv": "csv"}
+FORMAT_OPTION = typer.Option(
+    "--format", "-f",
+    help="text (a table), json (an array of objects) or csv. Default: from the -o "
+    "extension (.txt, .json, .csv), else text.",
+    show_default=False,
+)
+OUTPUT_OPTION = typer.Option(
+    "--output", "-o", metavar="FILE", help="Write the list here (default: stdout)."
+)
 
 
 def _err() -> Console:
@@ -116,9 +139,10 @@ def build(
             logger.debug("build failed", exc_info=True)
             _fail(f"{db}: build failed ({type(exc).__name__}: {exc}); corpus left unchanged", 1)
     err.print(
-        f"{db}: +{stats.added} articles, {stats.duplicates} duplicates, {stats.failed} failed; "
-        f"now {stats.articles} articles, {stats.claims} claims in {stats.clusters} clusters, "
-        f"{stats.actors} actors"
+        f"{db}: +{plural(stats.added, 'article')}, {plural(stats.duplicates, 'duplicate')}, "
+        f"{stats.failed} failed; now {plural(stats.articles, 'article')}, "
+        f"{plural(stats.claims, 'claim')} in {plural(stats.clusters, 'cluster')}, "
+        f"{plural(stats.actors, 'actor')}"
     )
     if stats.added + stats.duplicates == 0 and stats.failed:
         raise typer.Exit(EXIT_NOTHING)
@@ -141,7 +165,7 @@ def export(
         target = str(Path(parquet) / f"{table}.parquet").replace("'", "''")
         con.execute(f"COPY {table} TO '{target}' (FORMAT PARQUET)")
     con.close()
-    _err().print(f"wrote {len(tables)} tables to {parquet}")
+    _err().print(f"wrote {plural(len(tables), 'table')} to {parquet}")
 
 
 @app.command("claims")
@@ -151,21 +175,124 @@ def list_claims(
         int, typer.Option("--min-articles", min=1, help="Only claims in N+ articles.")
     ] = 2,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    fmt: Annotated[ListFormat | None, FORMAT_OPTION] = None,
+    output: Annotated[str | None, OUTPUT_OPTION] = None,
 ) -> None:
     """Claim clusters carried by several articles, with independent-origin counts."""
     from ..corpus import query
 
+    chosen = _list_format(fmt, output)
     con = _open(db)
     rows = query.claims(con, min_articles, limit, order="outlets")
     con.close()
-    table = Table("id", "claim", "articles", "outlets", "origins", "circular", "first seen")
+    _emit(rows, CLAIM_COLUMNS, chosen, output, "claim", _claims_table)
+
+
+# Columns of ``corpus claims --format json|csv``, in order.
+CLAIM_COLUMNS = (
+    "id", "text", "n_articles", "n_outlets", "n_no_outlet", "independent_origins",
+    "circular", "circular_reason", "first_seen", "last_seen",
+)
+
+
+def _claims_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("id", "claim", "articles", "outlets", "no known outlet", "origins",
+                  "circular", "first seen")
     for r in rows:
         table.add_row(
             r["id"], Text(_clip(r["text"], 90)), str(r["n_articles"]), str(r["n_outlets"]),
-            str(r["independent_origins"]), "yes" if r["circular"] else "",
-            Text(str(r["first_seen"] or "")),
+            str(r["n_no_outlet"]), str(r["independent_origins"]),
+            "yes" if r["circular"] else "", Text(str(r["first_seen"] or "")),
         )
-    Console(highlight=False).print(table)
+    return table
+
+
+@app.command("actors")
+def list_actors(
+    db: Annotated[str, DB_OPTION] = "corpus.duckdb",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", metavar="TYPE",
+                     help="Only actors of this type (person, organization, government...)."),
+    ] = None,
+    fmt: Annotated[ListFormat | None, FORMAT_OPTION] = None,
+    output: Annotated[str | None, OUTPUT_OPTION] = None,
+) -> None:
+    """Actors across the corpus, in most articles first: names, aliases, articles, claims."""
+    from ..corpus import query
+
+    chosen = _list_format(fmt, output)
+    con = _open(db)
+    rows = query.list_actors(con, limit, type_=type_)
+    con.close()
+    _emit(rows, ACTOR_COLUMNS, chosen, output, "actor", _actors_table)
+
+
+# Columns of ``corpus actors --format json|csv``, in order.
+ACTOR_COLUMNS = ("id", "name", "type", "n_aliases", "n_articles", "n_mentions", "n_claims")
+
+
+def _actors_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("id", "actor", "type", "aliases", "articles", "claims")
+    for r in rows:
+        table.add_row(r["id"], Text(r["name"]), Text(r["type"] or ""), str(r["n_aliases"]),
+                      str(r["n_articles"]), str(r["n_claims"]))
+    return table
+
+
+def _list_format(fmt: ListFormat | None, output: str | None) -> str:
+    """The list format: --format, else the -o extension, else text (checked before the
+    corpus is opened, so a wrong extension costs nothing)."""
+    if fmt is not None:
+        return fmt.value
+    if output in (None, "-"):
+        return "text"
+    ext = os.path.splitext(str(output))[1].lower()
+    if ext not in LIST_EXTENSIONS:
+        known = ", ".join(LIST_EXTENSIONS)
+        _fail(f"{output}: unknown output extension {ext or '(none)'!r}; use {known} "
+              "or --format")
+    return LIST_EXTENSIONS[ext]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def _emit(
+    rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, output: str | None,
+    noun: str, table: Callable[[list[dict[str, Any]]], Table],
+) -> None:
+    """Write ``rows`` as a Rich table (text), a JSON array or CSV, to stdout or ``output``."""
+    to_file = output not in (None, "-")
+    try:
+        fp: IO[str] = sys.stdout
+        if to_file:
+            fp = open(str(output), "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})", EXIT_PARTIAL)
+    try:
+        if fmt == "json":
+            json.dump([{c: r.get(c) for c in columns} for r in rows], fp, ensure_ascii=False,
+                      indent=1, default=str)
+            fp.write("\n")
+        elif fmt == "csv":
+            out = csv.writer(fp, lineterminator="\n")
+            out.writerow(columns)
+            for r in rows:
+                out.writerow(_cell(r.get(c)) for c in columns)
+        else:
+            console = Console(file=fp, highlight=False, width=None if not to_file else 120)
+            console.print(table(rows))
+            console.print(Text(plural(len(rows), noun), style="dim"))
+    finally:
+        if to_file:
+            fp.close()
+    if to_file:
+        _err().print(f"wrote {plural(len(rows), noun)} to {output}")
 
 
 def _lookup(db: str, fetch: Callable[..., dict[str, Any] | None], key: str, missing: str,
@@ -191,6 +318,7 @@ def show_claim(
 ) -> None:
     """The provenance tree of one claim cluster."""
     from ..corpus import query
+    from ..corpus.report import cluster_counts
 
     data = _lookup(db, query.claim, cluster_id, f"no claim cluster {cluster_id!r} in {db}",
                    view="tree")
@@ -198,10 +326,7 @@ def show_claim(
     head = Text(f"{data['id']}: ", style="bold")
     head.append(_clip(data["text"], 120))
     tree = Tree(head)
-    summary = (
-        f"{data['n_articles']} articles, {data['n_outlets']} outlets, "
-        f"{data['independent_origins']} independent origin(s)"
-    )
+    summary = cluster_counts(data)
     if data["circular"]:
         summary += f"; CIRCULAR: {data['circular_reason']}"
     tree.add(Text(summary, style="yellow" if data["circular"] else "green"))
@@ -211,8 +336,7 @@ def show_claim(
         node = item["node"]
         if node.startswith("claim:"):
             c = by_id.get(node[6:], {})
-            where = c.get("outlet") or c.get("article_id")
-            label = Text(f"[{c.get('published') or '?'}] {where}: ")
+            label = Text(f"[{c.get('published') or '?'}] {c.get('outlet_label')}: ")
             label.append(_clip(c.get("text"), 80), style="italic")
         else:
             label = Text(f"origin: {item['label']}", style="bold")
@@ -230,7 +354,7 @@ def show_claim(
         add(claims_branch, item)
     tl = tree.add(Text("timeline", style="bold"))
     for t in data["timeline"]:
-        tl.add(Text(f"{t['published'] or '?'}  {t['outlet'] or t['article_id']} ({t['kind']})"))
+        tl.add(Text(f"{t['published'] or '?'}  {t['outlet_label']} ({t['kind']})"))
     out.print(tree)
 
 
@@ -244,7 +368,7 @@ def show_actor(
 
     data = _lookup(db, query.actor, name, f"no actor matches {name!r} in {db}", by="name")
     out = Console(highlight=False)
-    out.print(Text(f"{data['name']} ({data['type']}, {data['n_articles']} articles)",
+    out.print(Text(f"{data['name']} ({data['type']}, {plural(data['n_articles'], 'article')})",
                    style="bold"))
     out.print(Text("aliases: " + ", ".join(a["alias"] for a in data["aliases"])))
     if data["evidence"]:
@@ -254,15 +378,15 @@ def show_actor(
                        f"{e['detail'] or ''}"), Text(e["article_id"] or ""))
         out.print(ev)
     for title, rows in (("says", data["says"]), ("said about it", data["said_about"])):
-        t = Table("outlet/article", "text", "cluster", title=title)
+        t = Table("outlet", "text", "cluster", title=title)
         for r in rows:
-            t.add_row(Text(r.get("outlet") or r["article_id"]), Text(_clip(r["text"], 100)),
+            t.add_row(Text(r["outlet_label"]), Text(_clip(r["text"], 100)),
                       Text(r.get("cluster_id") or ""))
         out.print(t)
     if data["labels"]:
         t = Table("label", "voice", "outlet", title="labels applied")
         for r in data["labels"]:
-            t.add_row(Text(r["label"]), Text(r["voice"]), Text(r["outlet"] or r["article_id"]))
+            t.add_row(Text(r["label"]), Text(r["voice"]), Text(r["outlet_label"]))
         out.print(t)
 
 
@@ -289,7 +413,7 @@ def report(
         con.close()
         if os.path.exists(tmp):
             os.remove(tmp)
-    _err().print(f"wrote {n} claim clusters to {output}")
+    _err().print(f"wrote {plural(n, 'claim cluster')} to {output}")
 
 
 @app.command()

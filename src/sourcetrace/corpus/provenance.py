@@ -35,8 +35,10 @@ import pyarrow as pa
 
 from ..actors import normalise_name
 from ..model.types import NAMED_TYPES
+from ..reports.words import plural
 from .actors import key_of
 from .db import insert_rows, join_stepwise, read_sorted
+from .outlets import outlet_label
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class _Claim:
     text: str
     source: dict[str, Any] | None
     relays: list[dict[str, Any]]
+    where: str = ""  # outlet_label: the outlet, or a readable stand-in (never an id)
 
 
 @dataclass
@@ -151,7 +154,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
     for c in claims:
         by_outlet[c.outlet_key].append(c)
         g.node(
-            f"claim:{c.id}", kind="claim", label=c.outlet or c.article_id,
+            f"claim:{c.id}", kind="claim", label=c.where,
             article_id=c.article_id, outlet=c.outlet, actor_id=None,
             source_type=(c.source or {}).get("type"),
         )
@@ -190,7 +193,8 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
         if last < 0:
             return None
         for i in range(built[0] + 1, last + 1):
-            g.node(f"{EARLIER}{i}", kind="earlier", label=f"earlier articles ({i + 1} claims)",
+            g.node(f"{EARLIER}{i}", kind="earlier",
+                   label=f"earlier articles ({plural(i + 1, 'claim')})",
                    article_id=None, outlet=None, actor_id=None, source_type=None)
             g.edges.append((f"{EARLIER}{i}", f"claim:{claims[i].id}", "earlier", []))
             if i:
@@ -220,10 +224,10 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
                     g.edges.append((me, prior, kind, via))
                 else:
                     label = (
-                        f"{c.outlet or c.article_id} (own reporting)"
+                        f"{c.where} (own reporting)"
                         if c.kind == "unattributed"
                         else f"{(c.source or {}).get('text') or 'unsourced'} "
-                        f"in {c.outlet or c.article_id}"
+                        f"in {c.where}"
                     )
                     g.edges.append(
                         (me, origin(f"outlet:{c.outlet_key}", label, None, stype), "cites", via)
@@ -276,7 +280,7 @@ def build_graph(claims: list[_Claim], res: _Resolver) -> ClusterGraph:
         else:
             g.edges.append(
                 (me, origin(f"anon@outlet:{c.outlet_key}",
-                            f"unnamed source of {c.outlet or c.article_id}", None, stype),
+                            f"unnamed source of {c.where}", None, stype),
                  "cites", via)
             )
     return g
@@ -308,7 +312,16 @@ def analyse(g: ClusterGraph, claims: list[_Claim]) -> Trace:
     if cycle:
         return Trace(origins, True, "outlets cite each other, with no origin outside the loop")
     if len(origins) == 1 and len(outlets) >= 2 and through_others:
-        return Trace(origins, True, f"all {len(outlets)} outlets lead back to one origin")
+        known = len({c.outlet_key for c in claims if c.outlet})
+        if known == len(outlets):
+            return Trace(origins, True, f"all {known} outlets lead back to one origin")
+        # Articles with no outlet are told apart, not counted as outlets.
+        unknown = plural(len(outlets) - known, "article")
+        return Trace(
+            origins, True,
+            f"{plural(known, 'outlet')} and {unknown} with no known outlet all lead back "
+            "to one origin",
+        )
     return Trace(origins, False, None)
 
 
@@ -342,6 +355,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
         rows = list(zip(*(c.to_pylist() for c in batch.columns), strict=True))
         relays = {r[1]: json.loads(r[10] or "[]") for r in rows}
         _resolve_relays(lookup, [(r[2], relays[r[1]]) for r in rows])
+        stand_ins = _stand_ins(lookup, {r[2] for r in rows if not r[3]})
         for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, _relayed,
              stext, stype, sactor, srole, scorpus) in rows:
             if k != key:
@@ -356,11 +370,25 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
                        "corpus_actor": scorpus}
             claims.append(
                 _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}",
-                       order, pub, kind, text, src, relays[cid])
+                       order, pub, kind, text, src, relays[cid],
+                       outlet or stand_ins.get(aid, aid))
             )
     if claims:
         yield key, claims  # type: ignore[misc]
     con.execute("DROP TABLE _trace_joined")
+
+
+def _stand_ins(con: duckdb.DuckDBPyConnection, article_ids: set[str]) -> dict[str, str]:
+    """``outlet_label`` of each article with no outlet, in one query (the sorted rows
+    stay narrow: a URL, path and title on every claim would widen each sort)."""
+    if not article_ids:
+        return {}
+    found = con.execute(
+        "SELECT id, url, path, title FROM articles "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(article_ids)],
+    ).fetchall()
+    return {aid: outlet_label(None, url, path, title) for aid, url, path, title in found}
 
 
 def _resolve_relays(
@@ -418,7 +446,8 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
                 order = (0 if pub_ts else 1, pub_ts.isoformat() if pub_ts else "", 0, 0)
                 timeline.append((order, c.article_id, outlet, pub, "copy"))
         timeline.sort(key=lambda t: t[0])
-        outlets = {t[2] or f"article:{t[1]}" for t in timeline}
+        # Known outlets only: articles with none are not outlets (the read API counts them).
+        outlets = {t[2] for t in timeline if t[2]}
         tables["clusters"].append(
             {
                 "id": k,

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import duckdb
 
+from ..reports.words import plural
 from . import query
 from .provenance_svg import provenance_svg
 
@@ -43,7 +44,7 @@ def _tree_html(item: dict[str, Any], claims: dict[str, dict[str, Any]]) -> str:
     if node.startswith("claim:"):
         c = claims.get(node[6:], {})
         body = (
-            f"[{_e(c.get('published') or '?')}] <b>{_e(c.get('outlet') or c.get('article_id'))}"
+            f"[{_e(c.get('published') or '?')}] <b>{_e(c.get('outlet_label'))}"
             f"</b>: <i>{_e(c.get('text'))}</i>"
         )
     else:
@@ -71,6 +72,20 @@ def _graph_html(con: duckdb.DuckDBPyConnection, cluster_id: str, text: str) -> s
     return f'<h3>Provenance graph</h3>{note}<div class="graph">{svg}</div>\n'
 
 
+def _no_outlet(n: int) -> str:
+    return f" ({plural(n, 'article')} with no known outlet)" if n else ""
+
+
+def cluster_counts(cluster: dict[str, Any]) -> str:
+    """ "3 articles, 2 outlets (1 article with no known outlet), 1 independent origin"."""
+    return (
+        f"{plural(cluster['n_articles'], 'article')}, "
+        f"{plural(cluster['n_outlets'], 'outlet')}"
+        f"{_no_outlet(cluster.get('n_no_outlet') or 0)}, "
+        f"{plural(cluster['independent_origins'], 'independent origin')}"
+    )
+
+
 def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: int = 2,
                  limit: int = 200) -> int:
     """Write the page; RETURNS the number of clusters shown."""
@@ -80,15 +95,20 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
     w('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
       "<title>sourcetrace corpus report</title>"
       f"<style>{_CSS}</style></head><body>\n<h1>sourcetrace corpus report</h1>\n")
-    w(f'<p class="meta">{st["articles"]} articles ({st["duplicates"]} duplicate sightings), '
-      f'{st["claims"]} claims in {st["clusters"]} clusters, {st["actors"]} actors. '
+    w(f'<p class="meta">{plural(st["articles"], "article")} '
+      f'({plural(st["duplicates"], "duplicate sighting")}), '
+      f'{plural(st["outlets"], "outlet")}{_no_outlet(st["no_outlet"])}, '
+      f'{plural(st["claims"], "claim")} in {plural(st["clusters"], "cluster")}, '
+      f'{plural(st["actors"], "actor")}. '
       f"Claims carried by {min_articles}+ articles below.</p>\n")
     w("<table><tr><th>claim</th><th>text</th><th>articles</th><th>outlets</th>"
+      "<th>articles with no known outlet</th>"
       "<th>independent origins</th><th>circular</th><th>first seen</th></tr>\n")
     for r in rows:
         circ = f'<span class="circular">{_e(r["circular_reason"])}</span>' if r["circular"] else ""
         w(f'<tr><td><a href="#{_e(r["id"])}">{_e(r["id"])}</a></td><td>{_e(r["text"])}</td>'
           f'<td class="num">{r["n_articles"]}</td><td class="num">{r["n_outlets"]}</td>'
+          f'<td class="num">{r["n_no_outlet"]}</td>'
           f'<td class="num">{r["independent_origins"]}</td><td>{circ}</td>'
           f"<td>{_e(r['first_seen'])}</td></tr>\n")
     w("</table>\n")
@@ -99,13 +119,12 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
             continue
         claims = {c["id"]: c for c in data["claims"]}
         w(f'<h2 id="{_e(r["id"])}">{_e(r["id"])}: {_e(r["text"])}</h2>\n')
-        w(f'<p class="meta">{data["n_articles"]} articles, {data["n_outlets"]} outlets, '
-          f'{data["independent_origins"]} independent origin(s)')
+        w(f'<p class="meta">{cluster_counts(data)}')
         if data["circular"]:
             w(f' &mdash; <span class="circular">circular: {_e(data["circular_reason"])}</span>')
         w("</p>\n<h3>Origins</h3><ul>")
         for o in data["origins"]:
-            w(f"<li>{_e(o['label'])} ({o['n_claims']} claims)</li>")
+            w(f"<li>{_e(o['label'])} ({plural(o['n_claims'], 'claim')})</li>")
         w("</ul>\n")
         if shown < REPORT_GRAPHS:
             w(_graph_html(con, r["id"], r["text"]))
@@ -117,7 +136,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out: IO[str], *, min_articles: 
           "<th>kind</th></tr>")
         for t in data["timeline"]:
             w(f"<tr><td>{t['seq']}</td><td>{_e(t['published'])}</td>"
-              f"<td>{_e(t['outlet'] or t['article_id'])}</td><td>{_e(t['kind'])}</td></tr>")
+              f"<td>{_e(t['outlet_label'])}</td><td>{_e(t['kind'])}</td></tr>")
         w("</table>\n")
     w("</body></html>\n")
     return len(rows)

@@ -1,25 +1,47 @@
-"""CSV report: one row per attribution, offsets as ``start-end;start-end``."""
+"""CSV report: one row per finding (an attribution, an unattributed assertion, a label),
+offsets as ``start-end;start-end``.
+
+Layout (one table, so a spreadsheet filters and sorts it as it is):
+
+- ``row_type``: attribution | unattributed | label; each article's rows come in that
+  order, each type in record order.
+- ``text``, ``start``, ``end``, ``offsets``: the row's own words and where they are
+  (an attribution's content, the unattributed sentence, the label's words); ``start``
+  and ``end`` are numbers, to sort by position.
+- the attribution columns (``attribution_id`` ... ``confidence``) as they have always
+  been; on a label row ``attribution_id`` is the attribution whose words the label is
+  (empty for the writer's own).
+- ``label``, ``voice`` (writer | attributed), ``label_actor``: label rows; ``reason``:
+  why an unattributed sentence counts as an assertion.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+from collections.abc import Iterator
 from typing import IO
 
 from ..model.errors import SourcetraceError
 from ..model.record import Analysis
 from ._base import ReportWriter
-from ._common import actor_names, format_offsets, relay_chain
+from ._common import actor_names, format_offsets, refers_to, relay_chain
 
 COLUMNS = (
     "article_id",
     "path",
+    "row_type",
     "attribution_id",
     "kind",
+    "text",
+    "start",
+    "end",
+    "offsets",
     "source_text",
     "source_type",
     "source_actor",
+    "source_refers_to",
     "relayed_by",
     "cue_text",
     "content_text",
@@ -27,11 +49,18 @@ COLUMNS = (
     "cue_offsets",
     "content_offsets",
     "confidence",
+    "label",
+    "voice",
+    "label_actor",
+    "reason",
 )
+
+ROW_TYPES = ("attribution", "unattributed", "label")
 
 
 class CsvWriter(ReportWriter):
-    """Rows of attributions; articles with no attribution add no row.
+    """Rows of attributions, unattributed assertions and labels; an article with none
+    of them adds no row.
 
     fp (IO[str]): open it with ``newline=""`` (the csv module's rule).
     header (bool): write the header row first. Defaults to True; False when appending.
@@ -49,38 +78,71 @@ class CsvWriter(ReportWriter):
         if self._header:
             out.writerow(COLUMNS)
             self._header = False
-        names = actor_names(analysis)
-        art = analysis.article
-        for att in analysis.attributions:
-            src = att.source
-            out.writerow(
-                (
-                    art.id,
-                    art.path,
-                    att.id,
-                    att.kind,
-                    src.mention.text if src else "",
-                    src.type if src else "",
-                    names.get(src.actor, src.actor) if src and src.actor else "",
-                    relay_chain(att),
-                    att.cue.text,
-                    att.content.text,
-                    format_offsets(src.mention.spans) if src else "",
-                    format_offsets(att.cue.spans),
-                    format_offsets(att.content.spans),
-                    f"{att.confidence:.3f}",
-                )
-            )
+        for row in rows(analysis):
+            out.writerow(row.get(col, "") for col in COLUMNS)
         if buf.tell():
             self.fp.write(buf.getvalue())
             self.fp.flush()
 
     def close(self) -> None:
         if self._header and not self.closed:
-            # No article had an attribution: still leave a well-formed CSV.
+            # No article had a row: still leave a well-formed CSV.
             csv.writer(self.fp, lineterminator="\n").writerow(COLUMNS)
             self._header = False
         super().close()
+
+
+def rows(analysis: Analysis) -> Iterator[dict[str, str | int]]:
+    """The article's rows as dicts keyed by COLUMNS (absent keys are empty cells)."""
+    names = actor_names(analysis)
+    art = analysis.article
+    base = {"article_id": art.id, "path": art.path}
+
+    def where(spans: tuple[tuple[int, int], ...]) -> dict[str, str | int]:
+        if not spans:
+            return {"offsets": ""}
+        return {"start": spans[0][0], "end": spans[-1][1], "offsets": format_offsets(spans)}
+
+    for att in analysis.attributions:
+        src = att.source
+        yield {
+            **base,
+            "row_type": "attribution",
+            "attribution_id": att.id,
+            "kind": att.kind,
+            "text": att.content.text,
+            **where(att.content.spans),
+            "source_text": src.mention.text if src else "",
+            "source_type": src.type if src else "",
+            "source_actor": names.get(src.actor, src.actor) if src and src.actor else "",
+            "source_refers_to": refers_to(src, names) if src else "",
+            "relayed_by": relay_chain(att),
+            "cue_text": att.cue.text,
+            "content_text": att.content.text,
+            "source_offsets": format_offsets(src.mention.spans) if src else "",
+            "cue_offsets": format_offsets(att.cue.spans),
+            "content_offsets": format_offsets(att.content.spans),
+            "confidence": f"{att.confidence:.3f}",
+        }
+    for asr in analysis.unattributed:
+        yield {
+            **base,
+            "row_type": "unattributed",
+            "text": asr.sentence.text,
+            **where(asr.sentence.spans),
+            "reason": asr.reason,
+        }
+    for lb in analysis.labels:
+        yield {
+            **base,
+            "row_type": "label",
+            "attribution_id": lb.attribution or "",
+            "text": lb.mention.text,
+            **where(lb.mention.spans),
+            "label": lb.label,
+            "voice": lb.voice,
+            "label_actor": names.get(lb.actor, lb.actor) if lb.actor else "",
+        }
 
 
 def recover(path: str) -> set[str]:
@@ -99,6 +161,11 @@ def recover(path: str) -> set[str]:
         keep, done = 0, set()
     else:
         header_end, header = records[0]
+        if tuple(header[:3]) == ("article_id", "path", "attribution_id"):
+            raise SourcetraceError(
+                f"{path}: a CSV report in the older attributions-only layout; cannot "
+                "resume it (write to a new file)"
+            )
         if tuple(header) != COLUMNS:
             raise SourcetraceError(f"{path}: not a sourcetrace CSV report; cannot resume")
         col = COLUMNS.index("path")

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from ...model.spans import meets, merge_ranges
 from ..actors import key_of
-from .rows import dicts, json_value, one, rows
+from .rows import dicts, json_value, name_outlets, one, rows
 
 # Articles read to find statements *about* an actor (mentions inside others' contents).
 ABOUT_ARTICLE_LIMIT = 200
@@ -57,6 +57,42 @@ def find_actors(con: duckdb.DuckDBPyConnection, name: str, limit: int = 5) -> li
     )
 
 
+def list_actors(
+    con: duckdb.DuckDBPyConnection, limit: int | None = 50, *, offset: int = 0,
+    type_: str | None = None,
+) -> list[dict[str, Any]]:
+    """Corpus actors, in most articles first: ``id``, ``name``, ``type``, ``n_aliases``
+    (names it goes by), ``n_articles``, ``n_mentions`` and ``n_claims`` (statements it is
+    the source of).
+
+    type_: only actors of this type (person, organization...).
+    """
+    where, params = ("WHERE a.type = ?", [type_]) if type_ else ("", [])
+    sql = f"""WITH page AS (
+          SELECT id, name, type, n_articles, n_mentions FROM actors a {where}
+          ORDER BY n_articles DESC, n_mentions DESC, name, id
+          {"LIMIT ?" if limit is not None else ""} OFFSET ?),
+        al AS (SELECT actor_id, count(*) AS n FROM actor_aliases
+               WHERE actor_id IN (SELECT id FROM page) GROUP BY actor_id),
+        cl AS (SELECT aa.actor_id, count(*) AS n FROM claims c
+               JOIN article_actors aa ON aa.article_id = c.article_id
+                 AND aa.local_id = c.source_local_actor
+               WHERE aa.actor_id IN (SELECT id FROM page) GROUP BY aa.actor_id)
+        SELECT p.id, p.name, p.type, coalesce(al.n, 0) AS n_aliases, p.n_articles,
+          p.n_mentions, coalesce(cl.n, 0) AS n_claims
+        FROM page p LEFT JOIN al ON al.actor_id = p.id LEFT JOIN cl ON cl.actor_id = p.id
+        ORDER BY p.n_articles DESC, p.n_mentions DESC, p.name, p.id"""
+    params += [limit] if limit is not None else []
+    return rows(con, sql, [*params, offset])
+
+
+def count_actors(con: duckdb.DuckDBPyConnection, type_: str | None = None) -> int:
+    """How many actors ``list_actors(con, None, type_=type_)`` would list."""
+    where, params = ("WHERE type = ?", [type_]) if type_ else ("", [])
+    total = one(con, f"SELECT count(*) AS n FROM actors {where}", params)
+    return total["n"] if total else 0
+
+
 def actor(
     con: duckdb.DuckDBPyConnection, key: str, *, by: Literal["name", "id"] = "name"
 ) -> dict[str, Any] | None:
@@ -91,22 +127,25 @@ def _actor_card(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | N
             [aid],
         )
     )
-    out["says"] = dicts(
+    out["says"] = name_outlets(dicts(
         con.execute(
             "SELECT t.article_id, t.id AS attribution_id, t.content_text AS text, "
-            "t.content_spans AS spans, t.kind, t.source_text, c.cluster_id, a.outlet "
+            "t.content_spans AS spans, t.kind, t.source_text, c.cluster_id, a.outlet, "
+            "a.url, a.path, a.title "
             "FROM attributions t JOIN article_actors aa ON aa.article_id = t.article_id "
             "AND aa.local_id = t.source_actor JOIN articles a ON a.id = t.article_id "
             "LEFT JOIN claims c ON c.article_id = t.article_id AND c.attribution_id = t.id "
             "WHERE aa.actor_id = ? ORDER BY a.seq, t.id",
             [aid],
         )
-    )
+    ))
     local = con.execute(
-        "SELECT article_id, local_id, mentions FROM article_actors WHERE actor_id = ?", [aid]
+        "SELECT aa.article_id, aa.local_id, aa.mentions, a.outlet, a.url, a.path, a.title "
+        "FROM article_actors aa JOIN articles a ON a.id = aa.article_id "
+        "WHERE aa.actor_id = ?", [aid]
     ).fetchall()
     about = []
-    for art, _lid, mentions in local:
+    for art, _lid, mentions, *where in local:
         spans = merge_ranges(
             (s[0], s[1]) for m in json.loads(mentions or "[]") for s in m.get("spans", [])
         )
@@ -120,17 +159,19 @@ def _actor_card(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | N
             cspans = json.loads(row.pop("spans") or "[]")
             if any(meets(cs, ce, spans) for cs, ce in cspans):
                 row["article_id"] = art
+                row.update(zip(("outlet", "url", "path", "title"), where, strict=True))
                 about.append(row)
-    out["said_about"] = about
-    out["labels"] = dicts(
+    out["said_about"] = name_outlets(about)
+    out["labels"] = name_outlets(dicts(
         con.execute(
-            "SELECT l.label, l.voice, l.text, l.article_id, a.outlet FROM labels l "
+            "SELECT l.label, l.voice, l.text, l.article_id, a.outlet, a.url, a.path, "
+            "a.title FROM labels l "
             "JOIN article_actors aa ON aa.article_id = l.article_id "
             "AND aa.local_id = l.local_actor JOIN articles a ON a.id = l.article_id "
             "WHERE aa.actor_id = ? ORDER BY l.label",
             [aid],
         )
-    )
+    ))
     return out
 
 
@@ -162,10 +203,10 @@ def _actor_page(con: duckdb.DuckDBPyConnection, actor_id: str) -> dict[str, Any]
         "list_contains(json_extract_string(t.relayed_by, '$[*].actor'), aa.local_id)",
     )
     actor["about"] = _about(con, actor_id)
-    labels = rows(
+    labels = name_outlets(rows(
         con,
-        f"""SELECT l.article_id, ar.title, ar.outlet, l.label, l.voice, l.text,
-              l.attribution, t.source_text AS said_by
+        f"""SELECT l.article_id, ar.title, ar.outlet, ar.url, ar.path, l.label, l.voice,
+              l.text, l.attribution, t.source_text AS said_by
            FROM article_actors aa
            JOIN labels l ON l.article_id = aa.article_id AND l.local_actor = aa.local_id
            JOIN articles ar ON ar.id = l.article_id
@@ -174,7 +215,7 @@ def _actor_page(con: duckdb.DuckDBPyConnection, actor_id: str) -> dict[str, Any]
            WHERE aa.actor_id = ?
            ORDER BY l.voice DESC, l.label, ar.seq LIMIT {STATEMENT_LIMIT}""",
         [actor_id],
-    )
+    ))
     actor["labels_by_writer"] = [lb for lb in labels if lb["voice"] == "writer"]
     actor["labels_by_sources"] = [lb for lb in labels if lb["voice"] != "writer"]
     return actor
@@ -186,7 +227,8 @@ def _statements(
     """Attributions joined to the actor's article-local ids by ``link`` (a constant)."""
     found = rows(
         con,
-        f"""SELECT t.article_id, ar.title, ar.outlet, ar.published, t.id AS attribution,
+        f"""SELECT t.article_id, ar.title, ar.outlet, ar.url, ar.path, ar.published,
+              t.id AS attribution,
               t.kind, t.source_text, t.cue_text, t.content_text, t.relayed_by,
               c.cluster_id
            FROM article_actors aa
@@ -199,7 +241,7 @@ def _statements(
     )
     for r in found:
         r["relayed_by"] = [x.get("text") for x in json_value(r["relayed_by"]) or ()]
-    return found
+    return name_outlets(found)
 
 
 def _about(con: duckdb.DuckDBPyConnection, actor_id: str) -> list[dict[str, Any]]:
@@ -223,7 +265,8 @@ def _about(con: duckdb.DuckDBPyConnection, actor_id: str) -> list[dict[str, Any]
     out = []
     for c in rows(
         con,
-        """SELECT c.article_id, ar.title, ar.outlet, c.kind, c.attribution_id, c.text,
+        """SELECT c.article_id, ar.title, ar.outlet, ar.url, ar.path, c.kind,
+             c.attribution_id, c.text,
              c.spans, c.source_text, c.source_local_actor, c.cluster_id
            FROM claims c JOIN articles ar ON ar.id = c.article_id
            WHERE c.article_id IN (SELECT unnest(?::VARCHAR[]))
@@ -239,7 +282,8 @@ def _about(con: duckdb.DuckDBPyConnection, actor_id: str) -> list[dict[str, Any]
             out.append(c)
             if len(out) >= STATEMENT_LIMIT:
                 break
-    return out
+    return name_outlets(out)
 
 
-__all__ = ["ABOUT_ARTICLE_LIMIT", "STATEMENT_LIMIT", "actor", "find_actors"]
+__all__ = ["ABOUT_ARTICLE_LIMIT", "STATEMENT_LIMIT", "actor", "count_actors", "find_actors",
+           "list_actors"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from .rows import json_value, one, rows
+from .rows import json_value, name_outlets, one, rows
 
 
 def articles(
@@ -17,12 +17,12 @@ def articles(
     where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
     found = rows(
         con,
-        f"SELECT id, title, outlet, published, path FROM articles {where} "
+        f"SELECT id, title, outlet, published, path, url FROM articles {where} "
         "ORDER BY published_ts DESC NULLS LAST, seq LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     total = one(con, f"SELECT count(*) AS n FROM articles {where}", params)
-    return {"total": total["n"] if total else 0, "articles": found}
+    return {"total": total["n"] if total else 0, "articles": name_outlets(found)}
 
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import duckdb
 
 from .graph import provenance_graph
-from .rows import CLUSTER_COLS, dicts, json_value, one, rows
+from .rows import CLUSTER_COLS, dicts, json_value, name_outlets, one, rows
 
 # A claim page lists at most this many statements and timeline entries (the cluster
 # row keeps the full counts) ...
@@ -51,7 +51,41 @@ def claims(
     if offset is not None:
         sql += " OFFSET ?"
         params.append(offset)
-    return dicts(con.execute(sql, params))
+    return with_outlet_counts(con, dicts(con.execute(sql, params)))
+
+
+def with_outlet_counts(
+    con: duckdb.DuckDBPyConnection, clusters: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Set ``n_outlets`` (known outlets only) and ``n_no_outlet`` (articles with no
+    known outlet) on each cluster row, from its timeline.
+
+    An article with no outlet is not an outlet: "6 articles, 0 outlets, 6 with no known
+    outlet", never "6 outlets". Counted here, for the rows shown, so every view (CLI,
+    report, web) says the same, on corpora built before the build counted this way too.
+    """
+    ids = [c["id"] for c in clusters]
+    if not ids:
+        return clusters
+    counts = {
+        r["cluster_id"]: r
+        for r in rows(
+            con,
+            """SELECT cluster_id, count(DISTINCT outlet) AS n_outlets,
+                 count(*) FILTER (WHERE outlet IS NULL AND kind = 'article') AS n_no_outlet
+               FROM timeline WHERE cluster_id IN (SELECT unnest(?::VARCHAR[]))
+               GROUP BY cluster_id""",
+            [ids],
+        )
+    }
+    for c in clusters:
+        found = counts.get(c["id"])
+        if found is not None:
+            c["n_outlets"] = found["n_outlets"]
+            c["n_no_outlet"] = found["n_no_outlet"]
+        else:
+            c.setdefault("n_no_outlet", 0)
+    return clusters
 
 
 def count_claims(con: duckdb.DuckDBPyConnection, min_articles: int = 1) -> int:
@@ -83,16 +117,17 @@ def _claim_tree(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
     found = dicts(con.execute("SELECT * FROM clusters WHERE id = ?", [cluster_id]))
     if not found:
         return None
-    out = found[0]
-    out["claims"] = dicts(
+    out = with_outlet_counts(con, found)[0]
+    out["claims"] = name_outlets(dicts(
         con.execute(
             "SELECT c.id, c.article_id, c.kind, c.text, c.start_offset, c.end_offset, "
-            "c.source_text, c.source_type, c.relayed_by, a.outlet, a.published, a.title "
+            "c.source_text, c.source_type, c.relayed_by, a.outlet, a.published, a.title, "
+            "a.url, a.path "
             "FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.cluster_id = ? "
             "ORDER BY a.published_ts NULLS LAST, a.seq, c.start_offset",
             [cluster_id],
         )
-    )
+    ))
     for c in out["claims"]:
         c["relayed_by"] = [r.get("text") for r in json.loads(c["relayed_by"] or "[]")]
     nodes = {
@@ -114,13 +149,14 @@ def _claim_tree(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
         con.execute("SELECT origin, label, n_claims FROM origins WHERE cluster_id = ?",
                     [cluster_id])
     )
-    out["timeline"] = dicts(
+    out["timeline"] = name_outlets(dicts(
         con.execute(
-            "SELECT seq, article_id, outlet, published, kind FROM timeline "
-            "WHERE cluster_id = ? ORDER BY seq",
+            "SELECT t.seq, t.article_id, t.outlet, t.published, t.kind, a.title, a.url, "
+            "a.path FROM timeline t LEFT JOIN articles a ON a.id = t.article_id "
+            "WHERE t.cluster_id = ? ORDER BY t.seq",
             [cluster_id],
         )
-    )
+    ))
     succ: dict[str, list[dict[str, Any]]] = {}
     for e in edges:
         succ.setdefault(e["src"], []).append(e)
@@ -147,15 +183,17 @@ def _claim_page(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
     cluster = one(con, f"SELECT {CLUSTER_COLS} FROM clusters WHERE id = ?", [cluster_id])
     if cluster is None:
         return None
-    cluster["claims"] = rows(
+    with_outlet_counts(con, [cluster])
+    cluster["claims"] = name_outlets(rows(
         con,
         """SELECT c.id, c.article_id, ar.title, ar.outlet, ar.published, c.kind,
-             c.attribution_id, c.text, c.source_text, c.source_type, c.relayed_by
+             c.attribution_id, c.text, c.source_text, c.source_type, c.relayed_by,
+             ar.url, ar.path
            FROM claims c JOIN articles ar ON ar.id = c.article_id
            WHERE c.cluster_id = ?
            ORDER BY ar.published_ts NULLS LAST, ar.seq, c.start_offset LIMIT ?""",
         [cluster_id, MAX_CLAIM_ROWS],
-    )
+    ))
     for c in cluster["claims"]:
         c["relayed_by"] = [r.get("text") for r in json_value(c["relayed_by"]) or ()]
     cluster["origins"] = rows(
@@ -164,13 +202,14 @@ def _claim_page(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
         "ORDER BY n_claims DESC, label",
         [cluster_id],
     )
-    cluster["timeline"] = rows(
+    cluster["timeline"] = name_outlets(rows(
         con,
-        """SELECT t.seq, t.article_id, ar.title, t.outlet, t.published, t.kind
+        """SELECT t.seq, t.article_id, ar.title, t.outlet, t.published, t.kind, ar.url,
+             ar.path
            FROM timeline t LEFT JOIN articles ar ON ar.id = t.article_id
            WHERE t.cluster_id = ? ORDER BY t.seq LIMIT ?""",
         [cluster_id, MAX_CLAIM_ROWS],
-    )
+    ))
     # Edges to sources first: they carry the origins. "Earlier reports" links (through
     # the chain of prefix nodes) fill what room MAX_GRAPH_EDGES leaves.
     edges = rows(
@@ -205,7 +244,8 @@ def _claim_page(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, An
         [cluster_id, used],
     )
     titles = {c["article_id"]: c["title"] for c in cluster["claims"]}
-    cluster["graph"] = provenance_graph(nodes, edges, titles)
+    outlets = {c["article_id"]: c["outlet_label"] for c in cluster["claims"]}
+    cluster["graph"] = provenance_graph(nodes, edges, titles, outlets)
     _date_articles(con, cluster["graph"])
     cluster["graph"]["edges_total"] = total["n"] if total else len(edges)
     cluster["graph"]["edges_shown"] = len(edges)
@@ -237,15 +277,16 @@ def search_claims(
     con: duckdb.DuckDBPyConnection, q: str, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Claims whose text contains ``q`` (case-insensitive), with their cluster."""
-    return dicts(
+    return name_outlets(dicts(
         con.execute(
-            "SELECT c.id, c.article_id, c.cluster_id, c.kind, c.text, a.outlet, a.title "
+            "SELECT c.id, c.article_id, c.cluster_id, c.kind, c.text, a.outlet, a.title, "
+            "a.url, a.path "
             "FROM claims c JOIN articles a ON a.id = c.article_id "
             "WHERE c.text ILIKE '%' || ? || '%' ORDER BY a.seq, c.start_offset LIMIT ?",
             [q, limit],
         )
-    )
+    ))
 
 
 __all__ = ["MAX_CLAIM_ROWS", "MAX_GRAPH_EDGES", "claim", "claims", "count_claims",
-           "search_claims"]
+           "search_claims", "with_outlet_counts"]

@@ -13,20 +13,25 @@ def provenance_graph(
     nodes: Iterable[dict[str, Any]],
     edges: Iterable[dict[str, Any]],
     titles: dict[str, str | None] | None = None,
+    outlets: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The drawable graph: outlets hold their articles' claims; relays become nodes.
 
     RETURNS: ``{"nodes": [{id, label, kind, parent?}], "edges": [{id, source, target,
     kind}]}`` with kind one of outlet, article, relay, earlier, origin (nodes) and cites, relays,
     earlier_report, repeats (edges), ready for ``provenance_svg`` or a plain table.
+    outlets: article id -> ``outlet_label``; an article with no known outlet sits under
+    its own stand-in ("example.org (unknown outlet)"), not one box shared by all.
     """
     titles = titles or {}
+    outlets = outlets or {}
     out_nodes: dict[str, dict[str, Any]] = {}
     out_edges: list[dict[str, Any]] = []
     nodes_seen = list(nodes)
     for n in nodes_seen:
         if n["kind"] == "claim":
-            outlet = n.get("outlet") or "(unknown outlet)"
+            outlet = (n.get("outlet") or outlets.get(n.get("article_id") or "")
+                      or "(unknown outlet)")
             parent = f"outlet:{outlet}"
             out_nodes.setdefault(parent, {"id": parent, "label": outlet, "kind": "outlet"})
             title = titles.get(n.get("article_id") or "") or n.get("label") or n["node_id"]

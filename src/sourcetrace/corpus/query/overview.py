@@ -8,16 +8,28 @@ import duckdb
 
 from ...model.types import NAMED_TYPES
 from .articles import articles
+from .claims import with_outlet_counts
 from .rows import CLUSTER_COLS, one, rows
 
 
 def stats(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Row counts of the main tables (``corpus report``'s header)."""
+    """Row counts of the main tables (``corpus report``'s header), with ``outlets``
+    (known outlets) and ``no_outlet`` (articles with no known outlet)."""
     out = {}
     for table in ("articles", "duplicates", "claims", "clusters", "actors"):
         row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         out[table] = int(row[0]) if row else 0
+    out.update(outlet_counts(con))
     return out
+
+
+def outlet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """``outlets``: distinct known outlets; ``no_outlet``: articles with none (they are
+    not counted as outlets)."""
+    row = con.execute(
+        "SELECT count(DISTINCT outlet), count(*) FILTER (WHERE outlet IS NULL) FROM articles"
+    ).fetchone()
+    return {"outlets": int(row[0]) if row else 0, "no_outlet": int(row[1]) if row else 0}
 
 
 def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, Any]:
@@ -29,6 +41,7 @@ def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, An
              (SELECT count(*) FROM duplicates) AS duplicates,
              (SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL)
                AS outlets,
+             (SELECT count(*) FROM articles WHERE outlet IS NULL) AS no_outlet,
              (SELECT count(*) FROM actors) AS actors,
              (SELECT count(*) FROM claims) AS claims,
              (SELECT count(*) FROM clusters) AS clusters""",
@@ -36,18 +49,18 @@ def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, An
     return {
         "counts": counts,
         "outlets": outlet_profiles(con),
-        "top_claims": rows(
+        "top_claims": with_outlet_counts(con, rows(
             con,
             f"SELECT {CLUSTER_COLS} FROM clusters "
             "ORDER BY n_articles DESC, independent_origins ASC, id LIMIT ?",
             [limit],
-        ),
-        "fewest_origins": rows(
+        )),
+        "fewest_origins": with_outlet_counts(con, rows(
             con,
             f"SELECT {CLUSTER_COLS} FROM clusters WHERE n_articles > 1 "
             "ORDER BY independent_origins ASC, n_articles DESC, id LIMIT ?",
             [limit],
-        ),
+        )),
         "articles": articles(con, limit=limit)["articles"],
         "actors": rows(
             con,
@@ -96,4 +109,4 @@ def outlet_profiles(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return found
 
 
-__all__ = ["outlet_profiles", "overview", "stats"]
+__all__ = ["outlet_counts", "outlet_profiles", "overview", "stats"]

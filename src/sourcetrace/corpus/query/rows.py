@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from ..outlets import outlet_label
+
 # The columns of a claim-cluster row wherever a list of clusters is shown.
 CLUSTER_COLS = (
     "id, text, n_claims, n_articles, n_outlets, independent_origins, circular, "
@@ -41,9 +43,22 @@ def json_value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def name_outlets(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set ``outlet_label`` on each row (``outlet_label`` of its ``outlet``, ``url``,
+    ``path`` and ``title``): what every view shows for the outlet, never an article id.
+    A duplicate's row (``kind`` "copy") has no URL or title of its own here."""
+    for r in found:
+        own = r.get("kind") != "copy"
+        r["outlet_label"] = outlet_label(
+            r.get("outlet"), r.get("url") if own else None, r.get("path") if own else None,
+            r.get("title") if own else None,
+        )
+    return found
+
+
 def like_escape(q: str) -> str:
     """``q`` with LIKE wildcards taken literally (used with ``ESCAPE '\\'``)."""
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-__all__ = ["CLUSTER_COLS", "dicts", "json_value", "like_escape", "one", "rows"]
+__all__ = ["CLUSTER_COLS", "dicts", "json_value", "like_escape", "name_outlets", "one", "rows"]

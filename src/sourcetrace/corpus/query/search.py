@@ -6,7 +6,8 @@ from typing import Any
 
 import duckdb
 
-from .rows import CLUSTER_COLS, like_escape, rows
+from .claims import with_outlet_counts
+from .rows import CLUSTER_COLS, like_escape, name_outlets, rows
 
 
 def search(
@@ -26,21 +27,21 @@ def search(
     if outlet:
         art_where.append("outlet = ?")
         art_params.append(outlet)
-    articles = rows(
+    articles = name_outlets(rows(
         con,
-        f"SELECT id, title, outlet, published FROM articles WHERE {' AND '.join(art_where)} "
-        "ORDER BY published_ts DESC NULLS LAST, seq LIMIT ?",
+        f"SELECT id, title, outlet, published, path, url FROM articles "
+        f"WHERE {' AND '.join(art_where)} ORDER BY published_ts DESC NULLS LAST, seq LIMIT ?",
         [*art_params, limit],
-    )
+    ))
     claims = actors = []
     if q:
-        claims = rows(
+        claims = with_outlet_counts(con, rows(
             con,
             f"""SELECT {CLUSTER_COLS} FROM clusters WHERE id IN (
                   SELECT cluster_id FROM claims WHERE text ILIKE ? ESCAPE '\\')
                 ORDER BY n_articles DESC, id LIMIT ?""",
             [pattern, limit],
-        )
+        ))
         actors = rows(
             con,
             """SELECT id, name, type, n_articles FROM actors WHERE name ILIKE ? ESCAPE '\\'
