@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -200,7 +201,11 @@ class Pipeline:
                 originals.append((article, nmap))
                 yield copy
 
-        for result in self._analyze_lf(lf_copies()):
+        copies = lf_copies()
+        first = next(copies, None)
+        if first is None:  # no article: the models are never loaded
+            return
+        for result in self._analyze_lf(chain([first], copies)):
             article, nmap = originals.popleft()
             if isinstance(result, Analysis) and result.article is not article:
                 result = restore_analysis(result, article, nmap)

@@ -15,21 +15,23 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from .engine.local import WorkerDied
-from .engine.progress import progress_columns
+from .engine.progress import batch_progress, estimate_total
 from .model.article import printable_path
 from .model.errors import ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, get_writer
 
 if TYPE_CHECKING:
+    from .ingest.fetch import FetchOptions
+    from .ingest.metadata import MetadataDefaults
     from .model.article import Article
     from .model.record import Analysis
     from .pipeline import Pipeline, PipelineOptions
@@ -118,6 +120,8 @@ def run_batch(
     workers: int = 1,
     console: Console | None = None,
     pipeline_factory: PipelineFactory | None = None,
+    metadata: MetadataDefaults | None = None,
+    fetch: FetchOptions | None = None,
 ) -> int:
     """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
 
@@ -126,6 +130,10 @@ def run_batch(
     console: where errors and progress go (default: stderr).
     pipeline_factory: builds this process's pipeline from ``options`` (default
         ``PipelineOptions.build``; tests pass a fake).
+    metadata: outlet/published/url for articles that lack them (``--meta``, ``--outlet``).
+    fetch: timeout, size cap and redirects for URL inputs.
+    On a terminal the run ends with one summary line on stderr:
+    ``N articles, F failed, in T s -> OUTPUT``.
     SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
     output holds whole records, the workers end, and the exit code is 130.
     """
@@ -140,7 +148,7 @@ def run_batch(
         logger.info("resuming %s: %d articles already written", output, len(done))
 
     # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
-    from .ingest import iter_articles
+    from .ingest import DEFAULT_FETCH, iter_articles
     from .pipeline import PipelineBroken, describe_error, failure_reason
 
     try:
@@ -158,26 +166,30 @@ def run_batch(
 
     counts = Counts()
     errors = ErrorLog(err, output + ERRORS_SUFFIX if output else None)
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("articles: {task.completed}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        *progress_columns(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=not (show_progress and err.is_terminal),
-    )
+    bar = show_progress and err.is_terminal
+    progress = batch_progress(err, enabled=bar)
+    started = time.monotonic()
     try:
         with progress:
-            task = progress.add_task("", total=None, errors=0)
+            total = estimate_total(paths) if bar else None
+            task = progress.add_task("", total=total, errors=0)
+
+            def seen() -> int:
+                return counts.written + counts.failed + counts.skipped
+
             stdin = sys.stdin if "-" in paths else None
             own = {output, output + ERRORS_SUFFIX} if output else set()
-            items = without_own_files(iter_articles(paths, stdin=stdin), own)
+            items = iter_articles(paths, stdin=stdin, fetch=fetch or DEFAULT_FETCH)
+            if metadata:
+                items = metadata.over(items)
+            items = without_own_files(items, own)
             articles = admit(items, done, counts, errors)
             for article, result in _analyze(pipeline, articles, workers, options):
-                progress.update(task, description=article.path, errors=counts.failed)
+                if total is not None and seen() >= total:
+                    total = None  # more than counted (a URL list in a .txt): no total
+                    progress.update(task, total=None)
+                progress.update(task, description=printable_path(article.path),
+                                errors=counts.failed, completed=seen())
                 if isinstance(result, Exception):
                     errors.report(article.path, failure_reason(result))
                     counts.failed += 1
@@ -192,7 +204,7 @@ def run_batch(
                     counts.failed += 1
                     continue
                 counts.written += 1
-                progress.advance(task)
+                progress.update(task, completed=seen())
     except KeyboardInterrupt:
         hint = " (rerun with --resume to continue)" if output and fmt in RESUMABLE else ""
         err.print(Text(f"interrupted after {counts.written} articles{hint}", style="yellow"))
@@ -224,7 +236,17 @@ def run_batch(
     )
     if counts.written + counts.skipped + counts.failed == 0:
         err.print(Text("error: no articles found in the given paths", style="red"))
+    elif err.is_terminal and (show_progress or output):
+        err.print(summary_line(counts, time.monotonic() - started, output))
     return counts.exit_code()
+
+
+def summary_line(counts: Counts, seconds: float, output: str | None) -> str:
+    """``N articles, F failed, in T s -> OUTPUT`` (plus ``S already done`` on resume)."""
+    done = f", {counts.skipped} already done" if counts.skipped else ""
+    plural = "" if counts.written == 1 else "s"
+    return (f"{counts.written} article{plural}, {counts.failed} failed{done}, "
+            f"in {seconds:.1f} s -> {output or 'stdout'}")
 
 
 def _silence_stdout() -> None:
@@ -282,8 +304,10 @@ def resume_key(path: str) -> str:
     """What --resume matches an article by: its file's absolute path (plus ``#N`` for a
     record of a JSONL or WARC file), so ``in/a.txt`` and ``/abs/in/a.txt`` are one article.
     Works on the printable form, which is what the output holds."""
-    from .ingest import STDIN_PATH  # here: ingest loads trafilatura, which --help need not
+    from .ingest import STDIN_PATH, is_url  # here: ingest loads trafilatura
 
+    if is_url(path):
+        return printable_path(path)  # a URL is its own key ("#" may be its fragment)
     base, sep, record = path.rpartition("#") if "#" in path else (path, "", "")
     if base != STDIN_PATH:
         base = os.path.abspath(base)
