@@ -178,3 +178,13 @@ def test_help_shows_no_python_types(fake, command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert "<list[" not in result.stdout and "<str>" not in result.stdout.split("Options:")[0]
+
+
+def test_corpus_commands_say_a_jsonl_file_is_not_a_corpus(fake, tmp_path):
+    Path("out.jsonl").write_text('{"id": "x"}\n')
+    result = invoke("corpus", "claims", "--db", "out.jsonl")
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "error: out.jsonl: not a readable DuckDB corpus: another kind of file, not what "
+        "'sourcetrace corpus build' writes; make one from it: sourcetrace corpus build "
+        "out.jsonl --db corpus.duckdb"]
