@@ -14,10 +14,7 @@ from rich.progress import (
     ProgressColumn,
     SpinnerColumn,
     Task,
-    TaskProgressColumn,
     TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 from rich.table import Column
 from rich.text import Text
@@ -26,12 +23,13 @@ __all__ = [
     "CountColumn",
     "ErrorsColumn",
     "RateColumn",
+    "TimeColumn",
     "batch_progress",
     "estimate_total",
     "progress_columns",
 ]
 
-# Bar cells: the numbers beside it matter more than a long bar at 80-120 columns.
+# Widest bar: the numbers beside it matter more than a long bar.
 BAR_WIDTH = 20
 # JSONL files larger than this are not counted line by line (reading them twice would
 # cost more than a total is worth); the bar then shows no total.
@@ -57,13 +55,33 @@ class ErrorsColumn(ProgressColumn):
 
 
 class CountColumn(ProgressColumn):
-    """``12/40 articles`` (or ``12 articles`` with no total)."""
+    """``12/40 articles 30%`` (or ``12 articles`` with no total)."""
 
     def render(self, task: Task) -> Text:
         done = int(task.completed)
         if task.total is None:
             return Text(f"{done} articles")
-        return Text(f"{done}/{int(task.total)} articles")
+        return Text(f"{done}/{int(task.total)} articles {task.percentage:3.0f}%")
+
+
+class TimeColumn(ProgressColumn):
+    """Time so far and, with a total, the estimated time left: ``0:00:12 eta 0:01:30``."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = _clock(task.finished_time if task.finished else task.elapsed)
+        if task.total is None or task.finished:
+            return Text(elapsed, style="progress.elapsed")
+        left = task.time_remaining
+        eta = _clock(left) if left is not None else "-:--:--"
+        return Text(f"{elapsed} eta {eta}", style="progress.remaining")
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-:--:--"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 def progress_columns() -> tuple[ProgressColumn, ...]:
@@ -71,19 +89,22 @@ def progress_columns() -> tuple[ProgressColumn, ...]:
 
 
 def batch_progress(console: Console, *, enabled: bool) -> Progress:
-    """The batch bar; one line at any width (the current path is cut, never wrapped)."""
+    """The batch bar; one line at 80 columns and up: the numbers never wrap, the bar and
+    the current path share what is left (the path cut with an ellipsis)."""
+
+    def cell() -> Column:
+        return Column(no_wrap=True)
+
     return Progress(
-        SpinnerColumn(),
-        CountColumn(),
-        BarColumn(bar_width=BAR_WIDTH),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        *progress_columns(),
+        SpinnerColumn(table_column=cell()),
+        CountColumn(table_column=cell()),
+        BarColumn(bar_width=None, table_column=Column(no_wrap=True, ratio=1, max_width=BAR_WIDTH)),
+        TimeColumn(table_column=cell()),
+        RateColumn(table_column=cell()),
+        ErrorsColumn(table_column=cell()),
         TextColumn(
             "{task.description}",
-            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1, min_width=0),
+            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=2, min_width=0),
         ),
         console=console,
         transient=True,
