@@ -188,3 +188,18 @@ def test_corpus_commands_say_a_jsonl_file_is_not_a_corpus(fake, tmp_path):
         "error: out.jsonl: not a readable DuckDB corpus: another kind of file, not what "
         "'sourcetrace corpus build' writes; make one from it: sourcetrace corpus build "
         "out.jsonl --db corpus.duckdb"]
+
+
+def test_corpus_build_gives_outlet_and_date_to_articles_without(fake, tmp_path):
+    import duckdb
+
+    result = invoke("corpus", "build", "harbour.txt", "orchard.txt", "--db", "c.duckdb",
+                    "--embedder", "hashing", "--fast", "--outlet", "Harbour Wire",
+                    "--published", "2025-05-06")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect("c.duckdb", read_only=True)
+    try:
+        rows = con.execute("SELECT path, outlet, published FROM articles ORDER BY path").fetchall()
+    finally:
+        con.close()
+    assert [(r[1], str(r[2])[:10]) for r in rows] == [("Harbour Wire", "2025-05-06")] * 2
