@@ -165,7 +165,7 @@ def analyze(
         raise typer.BadParameter(
             f"works with {' or '.join(RESUMABLE)} output, not {chosen}", param_hint="--resume"
         )
-    show_progress = (len(paths) > 1 or any(os.path.isdir(p) for p in paths)) and not (
+    show_progress = (len(paths) > 1 or any(_many(p) for p in paths)) and not (
         not to_file and chosen == "text" and sys.stdout.isatty()
     )
     code = run_batch(
@@ -182,6 +182,14 @@ def analyze(
         fetch=fetch_options(timeout),
     )
     raise typer.Exit(code)
+
+
+def _many(path: str) -> bool:
+    """Whether one input may hold many articles (a folder, a URL that may be a feed, a URL
+    list), so a progress bar is worth showing."""
+    lower = path.lower()
+    return os.path.isdir(path) or lower.startswith(("http://", "https://")) or lower.endswith(
+        ".urls")
 
 
 def _run_spark(
