@@ -42,3 +42,20 @@ def test_excluded_ranges_move_with_the_text():
     (ex,) = copy.excluded
     assert copy.text[ex.start:ex.end] == "Related posts\n"
     assert nmap is not None and nmap.to_original((ex.start, ex.end)) == (30, 45)
+
+
+def test_restored_span_text_is_the_original_characters():
+    from sourcetrace.model.newlines import restore_analysis
+    from sourcetrace.model.record import Analysis, Assertion
+    from sourcetrace.model.spans import TextSpan
+
+    for original_text in ("First line.\r\nSecond line.\r\n", "First line.\rSecond line.\r"):
+        original = Article("x", "x.txt", original_text, {}, ())
+        copy, nmap = normalize_article(original)
+        sentence = TextSpan.from_offsets(copy.text, [(0, len(copy.text))])
+        restored = restore_analysis(Analysis(copy, unattributed=(Assertion(sentence, "r"),)),
+                                    original, nmap)
+        (assertion,) = restored.unattributed
+        assert restored.article is original
+        (s, e), = assertion.sentence.spans
+        assert assertion.sentence.text == original_text[s:e] and e == len(original_text)

@@ -88,11 +88,12 @@ def normalize_article(article: Article) -> tuple[Article, NewlineMap | None]:
 def restore_analysis(analysis: Analysis, original: Article, nmap: NewlineMap | None) -> Analysis:
     """The analysis of an LF copy, told about ``original``: every span mapped back."""
     copy_text = analysis.article.text
-    if nmap is None:
+    if copy_text == original.text:
         return dataclasses.replace(analysis, article=original)
 
     def span(ts: TextSpan) -> TextSpan:
-        spans = tuple(nmap.to_original(s) for s in ts.spans)
+        # No map: only lone "\r"s were changed, in place (same offsets, other characters).
+        spans = tuple(nmap.to_original(s) for s in ts.spans) if nmap else ts.spans
         # The text joins the ranges (TextSpan's contract): re-read it from the original,
         # unless it was something else (then it is kept as it is).
         if ts.text == " ".join(copy_text[s:e] for s, e in ts.spans):
