@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
@@ -26,7 +27,7 @@ from rich.text import Text
 from .engine.local import WorkerDied
 from .engine.progress import batch_progress, estimate_total
 from .model.article import printable_path
-from .model.errors import ConfigError, SourcetraceError
+from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, get_writer
 
 if TYPE_CHECKING:
@@ -147,28 +148,26 @@ def run_batch(
             return EXIT_USAGE
         logger.info("resuming %s: %d articles already written", output, len(done))
 
-    # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
+    # Imported here: ingest loads trafilatura, which --help should not wait for.
     from .ingest import DEFAULT_FETCH, iter_articles
-    from .pipeline import PipelineBroken, describe_error, failure_reason
 
-    try:
-        pipeline = pipeline_factory(options) if pipeline_factory else options.build()
-    except ConfigError as exc:
-        err.print(Text(f"error: {exc}", style="red"))
+    if output and (reason := _cannot_create(output)):
+        # Said before any input is read: the output is opened only after the first article.
+        err.print(Text(f"error: {output}: cannot write: {reason}", style="red"))
         return EXIT_USAGE
-
-    try:
-        fp, writer = open_writer(output, fmt, append=resume)
-    except OSError as exc:
-        err.print(Text(f"error: {output or 'stdout'}: cannot write: {exc.strerror or exc}",
-                       style="red"))
-        return EXIT_USAGE
-
     counts = Counts()
     errors = ErrorLog(err, output + ERRORS_SUFFIX if output else None)
+    stdin = sys.stdin if "-" in paths else None
+    own = {output, output + ERRORS_SUFFIX} if output else set()
+    items = iter_articles(paths, stdin=stdin, fetch=fetch or DEFAULT_FETCH)
+    if metadata:
+        items = metadata.over(items)
+    articles = admit(without_own_files(items, own), done, counts, errors)
     bar = show_progress and err.is_terminal
     progress = batch_progress(err, enabled=bar)
     started = time.monotonic()
+    fp: IO[str] | None = None
+    writer: ReportWriter | None = None
     try:
         with progress:
             total = estimate_total(paths) if bar else None
@@ -177,14 +176,29 @@ def run_batch(
             def seen() -> int:
                 return counts.written + counts.failed + counts.skipped
 
-            stdin = sys.stdin if "-" in paths else None
-            own = {output, output + ERRORS_SUFFIX} if output else set()
-            items = iter_articles(paths, stdin=stdin, fetch=fetch or DEFAULT_FETCH)
-            if metadata:
-                items = metadata.over(items)
-            items = without_own_files(items, own)
-            articles = admit(items, done, counts, errors)
-            for article, result in _analyze(pipeline, articles, workers, options):
+            # Up to the first readable article before spaCy is imported: inputs that are
+            # all unreadable are reported in a moment, with no model loaded.
+            first = next(articles, None)
+            pipeline = None
+            if first is not None:
+                try:
+                    pipeline = pipeline_factory(options) if pipeline_factory else options.build()
+                except ConfigError as exc:
+                    err.print(Text(f"error: {exc}", style="red"))
+                    return EXIT_USAGE
+            try:
+                fp, writer = open_writer(output, fmt, append=resume)
+            except OSError as exc:
+                err.print(Text(f"error: {output or 'stdout'}: cannot write: "
+                               f"{exc.strerror or exc}", style="red"))
+                return EXIT_USAGE
+            if pipeline is None or first is None:
+                stream: Iterator[tuple[Article, Analysis | Exception]] = iter(())
+            else:
+                from .pipeline import describe_error, failure_reason
+
+                stream = _analyze(pipeline, chain([first], articles), workers, options)
+            for article, result in stream:
                 if total is not None and seen() >= total:
                     total = None  # more than counted (a URL list in a .txt): no total
                     progress.update(task, total=None)
@@ -212,7 +226,9 @@ def run_batch(
     except ConfigError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         return EXIT_USAGE
-    except (PipelineBroken, WorkerDied) as exc:
+    except (SourcetraceError, WorkerDied) as exc:
+        if not isinstance(exc, WorkerDied) and not _pipeline_broken(exc):
+            raise
         err.print(Text(f"error: analysis stopped: {exc}", style="red"))
         counts.failed += 1
         return counts.exit_code()
@@ -226,9 +242,10 @@ def run_batch(
         return EXIT_PARTIAL if counts.written else EXIT_NOTHING
     finally:
         errors.close()
-        with contextlib.suppress(OSError):
-            writer.close()
-        if fp is not sys.stdout:
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
+        if fp is not None and fp is not sys.stdout:
             fp.close()
 
     logger.info(
@@ -239,6 +256,24 @@ def run_batch(
     elif err.is_terminal and (show_progress or output):
         err.print(summary_line(counts, time.monotonic() - started, output))
     return counts.exit_code()
+
+
+def _cannot_create(output: str) -> str | None:
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        return "No such file or directory"
+    if os.path.isdir(output):
+        return "Is a directory"
+    if not os.access(folder, os.W_OK) and not os.access(output, os.W_OK):
+        return "Permission denied"
+    return None
+
+
+def _pipeline_broken(exc: BaseException) -> bool:
+    # Imported only here: a run that never analysed never imported the pipeline (spaCy).
+    from .pipeline import PipelineBroken
+
+    return isinstance(exc, PipelineBroken)
 
 
 def summary_line(counts: Counts, seconds: float, output: str | None) -> str:
@@ -318,9 +353,7 @@ def admit(
     items: Iterable[object], done: set[str], counts: Counts, errors: ErrorLog
 ) -> Iterator[Article]:
     """Articles from ingest, minus failed inputs (reported here) and ones already done
-    (``done`` holds ``resume_key``s)."""
-    from .pipeline import describe_error, failure_reason
-
+    (``done`` holds ``resume_key``s). Imports nothing heavy: it runs before spaCy is."""
     it = iter(items)
     while True:
         try:
@@ -329,16 +362,23 @@ def admit(
             return
         except Exception as exc:  # ingest itself broke: its iterator cannot go on
             logger.debug("ingest failed", exc_info=True)
-            errors.report("<input>", f"reading inputs stopped: {describe_error(exc)}")
+            errors.report("<input>", f"reading inputs stopped: {_describe(exc)}")
             counts.failed += 1
             return
         if isinstance(item, Exception):
-            errors.report(str(getattr(item, "path", "<input>")), failure_reason(item))
+            reason = item.reason if isinstance(item, BadInputError) else _describe(item)
+            errors.report(str(getattr(item, "path", "<input>")), reason)
             counts.failed += 1
         elif resume_key(item.path) in done:  # type: ignore[attr-defined]
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]
+
+
+def _describe(exc: BaseException) -> str:
+    # pipeline.describe_error's wording, without importing the pipeline.
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 def _analyze(
