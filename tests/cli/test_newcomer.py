@@ -193,13 +193,19 @@ def test_corpus_commands_say_a_jsonl_file_is_not_a_corpus(fake, tmp_path):
 def test_corpus_build_gives_outlet_and_date_to_articles_without(fake, tmp_path):
     import duckdb
 
-    result = invoke("corpus", "build", "harbour.txt", "orchard.txt", "--db", "c.duckdb",
-                    "--embedder", "hashing", "--fast", "--outlet", "Harbour Wire",
-                    "--published", "2025-05-06")
-    assert result.exit_code == 0, result.output
+    pages = {"/a": Page(f"<html><body><article><p>{BODY}</p></article></body></html>".encode())}
+    with serve(pages) as site:
+        site.pages["/feed"] = Page(RSS.format(base=site.base).encode(), "application/rss+xml")
+        result = invoke("corpus", "build", "harbour.txt", "orchard.txt", site.url("/feed"),
+                        "--db", "c.duckdb", "--embedder", "hashing", "--fast",
+                        "--outlet", "Harbour Wire", "--published", "2025-05-06")
+    assert result.exit_code == 1, result.output  # the feed's second item is a 404
     con = duckdb.connect("c.duckdb", read_only=True)
     try:
-        rows = con.execute("SELECT path, outlet, published FROM articles ORDER BY path").fetchall()
+        rows = con.execute("SELECT path, outlet, published FROM articles ORDER BY seq").fetchall()
     finally:
         con.close()
-    assert [(r[1], str(r[2])[:10]) for r in rows] == [("Harbour Wire", "2025-05-06")] * 2
+    assert [(r[1], str(r[2])[:10]) for r in rows] == [
+        ("Harbour Wire", "2025-05-06"), ("Harbour Wire", "2025-05-06"),
+        ("Bay Courier", "2025-03-04")]  # the feed item keeps the feed's outlet and date
+    assert rows[2][0] == site.url("/a")
