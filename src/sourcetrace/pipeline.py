@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,6 +27,7 @@ from .labels import find_labels
 from .link import MentionIndex, link_sources
 from .model.article import Article
 from .model.errors import BadInputError, ConfigError, SourcetraceError
+from .model.newlines import NewlineMap, normalize_article, restore_analysis
 from .model.record import Analysis, Label
 from .model.spans import Offsets
 from .nlp import load_nlp
@@ -188,8 +190,28 @@ class Pipeline:
         """Analyse articles lazily, in order; memory stays flat however many come in.
 
         An article whose analysis fails comes out as a BadInputError naming it,
-        and the stream goes on.
+        and the stream goes on. Texts with CR or CRLF newlines are analysed as their LF
+        copy and the spans mapped back, so the newline convention changes nothing.
         """
+        originals: deque[tuple[Article, NewlineMap | None]] = deque()
+
+        def lf_copies() -> Iterator[Article]:
+            for article in articles:
+                copy, nmap = normalize_article(article)
+                originals.append((article, nmap))
+                yield copy
+
+        copies = lf_copies()
+        first = next(copies, None)
+        if first is None:  # no article: the models are never loaded
+            return
+        for result in self._analyze_lf(chain([first], copies)):
+            article, nmap = originals.popleft()
+            if isinstance(result, Analysis) and result.article is not article:
+                result = restore_analysis(result, article, nmap)
+            yield result
+
+    def _analyze_lf(self, articles: Iterable[Article]) -> Iterator[Analysis | BadInputError]:
         if self.encoder is None:
             stream = ((a.text, a) for a in articles)
             parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)

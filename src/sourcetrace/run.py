@@ -15,21 +15,24 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from .engine.local import WorkerDied
-from .engine.progress import progress_columns
+from .engine.progress import batch_progress, estimate_total
 from .model.article import printable_path
-from .model.errors import ConfigError, SourcetraceError
+from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .reports import BINARY_FORMATS, RESUMABLE, ReportWriter, get_writer
 
 if TYPE_CHECKING:
+    from .ingest.fetch import FetchOptions
+    from .ingest.metadata import MetadataDefaults
     from .model.article import Article
     from .model.record import Analysis
     from .pipeline import Pipeline, PipelineOptions
@@ -118,6 +121,8 @@ def run_batch(
     workers: int = 1,
     console: Console | None = None,
     pipeline_factory: PipelineFactory | None = None,
+    metadata: MetadataDefaults | None = None,
+    fetch: FetchOptions | None = None,
 ) -> int:
     """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
 
@@ -126,6 +131,10 @@ def run_batch(
     console: where errors and progress go (default: stderr).
     pipeline_factory: builds this process's pipeline from ``options`` (default
         ``PipelineOptions.build``; tests pass a fake).
+    metadata: outlet/published/url for articles that lack them (``--meta``, ``--outlet``).
+    fetch: timeout, size cap and redirects for URL inputs.
+    On a terminal the run ends with one summary line on stderr:
+    ``N articles, F failed, in T s -> OUTPUT``.
     SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
     output holds whole records, the workers end, and the exit code is 130.
     """
@@ -139,45 +148,62 @@ def run_batch(
             return EXIT_USAGE
         logger.info("resuming %s: %d articles already written", output, len(done))
 
-    # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
-    from .ingest import iter_articles
-    from .pipeline import PipelineBroken, describe_error, failure_reason
+    # Imported here: ingest loads trafilatura, which --help should not wait for.
+    from .ingest import DEFAULT_FETCH, iter_articles
 
-    try:
-        pipeline = pipeline_factory(options) if pipeline_factory else options.build()
-    except ConfigError as exc:
-        err.print(Text(f"error: {exc}", style="red"))
+    if output and (reason := _cannot_create(output)):
+        # Said before any input is read: the output is opened only after the first article.
+        err.print(Text(f"error: {output}: cannot write: {reason}", style="red"))
         return EXIT_USAGE
-
-    try:
-        fp, writer = open_writer(output, fmt, append=resume)
-    except OSError as exc:
-        err.print(Text(f"error: {output or 'stdout'}: cannot write: {exc.strerror or exc}",
-                       style="red"))
-        return EXIT_USAGE
-
     counts = Counts()
     errors = ErrorLog(err, output + ERRORS_SUFFIX if output else None)
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("articles: {task.completed}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        *progress_columns(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=not (show_progress and err.is_terminal),
-    )
+    stdin = sys.stdin if "-" in paths else None
+    own = {output, output + ERRORS_SUFFIX} if output else set()
+    items = iter_articles(paths, stdin=stdin, fetch=fetch or DEFAULT_FETCH)
+    if metadata:
+        items = metadata.over(items)
+    articles = admit(without_own_files(items, own), done, counts, errors)
+    bar = show_progress and err.is_terminal
+    progress = batch_progress(err, enabled=bar)
+    started = time.monotonic()
+    fp: IO[str] | None = None
+    writer: ReportWriter | None = None
     try:
         with progress:
-            task = progress.add_task("", total=None, errors=0)
-            stdin = sys.stdin if "-" in paths else None
-            own = {output, output + ERRORS_SUFFIX} if output else set()
-            items = without_own_files(iter_articles(paths, stdin=stdin), own)
-            articles = admit(items, done, counts, errors)
-            for article, result in _analyze(pipeline, articles, workers, options):
-                progress.update(task, description=article.path, errors=counts.failed)
+            total = estimate_total(paths) if bar else None
+            task = progress.add_task("", total=total, errors=0)
+
+            def seen() -> int:
+                return counts.written + counts.failed + counts.skipped
+
+            # Up to the first readable article before spaCy is imported: inputs that are
+            # all unreadable are reported in a moment, with no model loaded.
+            first = next(articles, None)
+            pipeline = None
+            if first is not None:
+                try:
+                    pipeline = pipeline_factory(options) if pipeline_factory else options.build()
+                except ConfigError as exc:
+                    err.print(Text(f"error: {exc}", style="red"))
+                    return EXIT_USAGE
+            try:
+                fp, writer = open_writer(output, fmt, append=resume)
+            except OSError as exc:
+                err.print(Text(f"error: {output or 'stdout'}: cannot write: "
+                               f"{exc.strerror or exc}", style="red"))
+                return EXIT_USAGE
+            if pipeline is None or first is None:
+                stream: Iterator[tuple[Article, Analysis | Exception]] = iter(())
+            else:
+                from .pipeline import describe_error, failure_reason
+
+                stream = _analyze(pipeline, chain([first], articles), workers, options)
+            for article, result in stream:
+                if total is not None and seen() >= total:
+                    total = None  # more than counted (a URL list in a .txt): no total
+                    progress.update(task, total=None)
+                progress.update(task, description=printable_path(article.path),
+                                errors=counts.failed, completed=seen())
                 if isinstance(result, Exception):
                     errors.report(article.path, failure_reason(result))
                     counts.failed += 1
@@ -192,7 +218,7 @@ def run_batch(
                     counts.failed += 1
                     continue
                 counts.written += 1
-                progress.advance(task)
+                progress.update(task, completed=seen())
     except KeyboardInterrupt:
         hint = " (rerun with --resume to continue)" if output and fmt in RESUMABLE else ""
         err.print(Text(f"interrupted after {counts.written} articles{hint}", style="yellow"))
@@ -200,7 +226,9 @@ def run_batch(
     except ConfigError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         return EXIT_USAGE
-    except (PipelineBroken, WorkerDied) as exc:
+    except (SourcetraceError, WorkerDied) as exc:
+        if not isinstance(exc, WorkerDied) and not _pipeline_broken(exc):
+            raise
         err.print(Text(f"error: analysis stopped: {exc}", style="red"))
         counts.failed += 1
         return counts.exit_code()
@@ -214,9 +242,10 @@ def run_batch(
         return EXIT_PARTIAL if counts.written else EXIT_NOTHING
     finally:
         errors.close()
-        with contextlib.suppress(OSError):
-            writer.close()
-        if fp is not sys.stdout:
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
+        if fp is not None and fp is not sys.stdout:
             fp.close()
 
     logger.info(
@@ -224,7 +253,35 @@ def run_batch(
     )
     if counts.written + counts.skipped + counts.failed == 0:
         err.print(Text("error: no articles found in the given paths", style="red"))
+    elif err.is_terminal and (show_progress or output):
+        err.print(summary_line(counts, time.monotonic() - started, output))
     return counts.exit_code()
+
+
+def _cannot_create(output: str) -> str | None:
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        return "No such file or directory"
+    if os.path.isdir(output):
+        return "Is a directory"
+    if not os.access(folder, os.W_OK) and not os.access(output, os.W_OK):
+        return "Permission denied"
+    return None
+
+
+def _pipeline_broken(exc: BaseException) -> bool:
+    # Imported only here: a run that never analysed never imported the pipeline (spaCy).
+    from .pipeline import PipelineBroken
+
+    return isinstance(exc, PipelineBroken)
+
+
+def summary_line(counts: Counts, seconds: float, output: str | None) -> str:
+    """``N articles, F failed, in T s -> OUTPUT`` (plus ``S already done`` on resume)."""
+    done = f", {counts.skipped} already done" if counts.skipped else ""
+    plural = "" if counts.written == 1 else "s"
+    return (f"{counts.written} article{plural}, {counts.failed} failed{done}, "
+            f"in {seconds:.1f} s -> {output or 'stdout'}")
 
 
 def _silence_stdout() -> None:
@@ -282,8 +339,10 @@ def resume_key(path: str) -> str:
     """What --resume matches an article by: its file's absolute path (plus ``#N`` for a
     record of a JSONL or WARC file), so ``in/a.txt`` and ``/abs/in/a.txt`` are one article.
     Works on the printable form, which is what the output holds."""
-    from .ingest import STDIN_PATH  # here: ingest loads trafilatura, which --help need not
+    from .ingest import STDIN_PATH, is_url  # here: ingest loads trafilatura
 
+    if is_url(path):
+        return printable_path(path)  # a URL is its own key ("#" may be its fragment)
     base, sep, record = path.rpartition("#") if "#" in path else (path, "", "")
     if base != STDIN_PATH:
         base = os.path.abspath(base)
@@ -294,9 +353,7 @@ def admit(
     items: Iterable[object], done: set[str], counts: Counts, errors: ErrorLog
 ) -> Iterator[Article]:
     """Articles from ingest, minus failed inputs (reported here) and ones already done
-    (``done`` holds ``resume_key``s)."""
-    from .pipeline import describe_error, failure_reason
-
+    (``done`` holds ``resume_key``s). Imports nothing heavy: it runs before spaCy is."""
     it = iter(items)
     while True:
         try:
@@ -305,16 +362,23 @@ def admit(
             return
         except Exception as exc:  # ingest itself broke: its iterator cannot go on
             logger.debug("ingest failed", exc_info=True)
-            errors.report("<input>", f"reading inputs stopped: {describe_error(exc)}")
+            errors.report("<input>", f"reading inputs stopped: {_describe(exc)}")
             counts.failed += 1
             return
         if isinstance(item, Exception):
-            errors.report(str(getattr(item, "path", "<input>")), failure_reason(item))
+            reason = item.reason if isinstance(item, BadInputError) else _describe(item)
+            errors.report(str(getattr(item, "path", "<input>")), reason)
             counts.failed += 1
         elif resume_key(item.path) in done:  # type: ignore[attr-defined]
             counts.skipped += 1
         else:
             yield item  # type: ignore[misc]
+
+
+def _describe(exc: BaseException) -> str:
+    # pipeline.describe_error's wording, without importing the pipeline.
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 def _analyze(

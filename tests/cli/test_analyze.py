@@ -24,7 +24,6 @@ from sourcetrace.cli import app
         ("report.html", "<!DOCTYPE html>"),
         ("report.txt", "1 attribution · 1 named · 0 anonymous/vague"),
         ("report.json", '"schema_version"'),
-        ("report.out", '"schema_version"'),
     ],
 )
 def test_cli_analyze_format_from_extension(fake, out, marker):

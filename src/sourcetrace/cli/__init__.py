@@ -1,5 +1,5 @@
-"""Command line: ``sourcetrace analyze | demo | eval polnear | train attribution | corpus |
-serve``.
+"""Command line: ``sourcetrace analyze | demo | fetch | eval polnear | train attribution |
+corpus | serve``.
 
 This package defines the arguments and dispatches; the work is elsewhere: reading is
 ``ingest``, the batch run is ``run``, analysing is ``pipeline`` and writing is ``reports``.
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ..run import stderr_console as _stderr_console
-from . import analyze, corpus, evaluate, serve, train
+from . import analyze, corpus, evaluate, fetch, serve, train
 from .common import EXIT_HELP, state
 
 __all__ = ["app"]
@@ -35,6 +35,15 @@ app.add_typer(corpus.app, name="corpus")
 app.command("serve")(serve.serve)
 app.command(epilog=EXIT_HELP)(analyze.analyze)
 app.command(epilog=EXIT_HELP)(analyze.demo)
+app.command("fetch", epilog=EXIT_HELP)(fetch.fetch)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from ..model.version import VERSION
+
+        typer.echo(f"sourcetrace {VERSION}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -42,6 +51,11 @@ def main(
     ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log what happens (debug level) on stderr.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                     callback=_show_version),
     ] = False,
 ) -> None:
     """Trace every claim in news articles to its source: who is quoted or paraphrased,

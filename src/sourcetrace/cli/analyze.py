@@ -17,9 +17,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from ..reports import RESUMABLE, format_for_path
-from ..run import EXIT_NOTHING, run_batch
-from .common import state
+from ..reports import EXTENSIONS, RESUMABLE, format_for_path
+from ..run import EXIT_NOTHING, EXIT_USAGE, run_batch
+from .common import (
+    META_HELP,
+    OUTLET_HELP,
+    PUBLISHED_HELP,
+    READABLE_HELP,
+    TIMEOUT_HELP,
+    fetch_options,
+    metadata_defaults,
+    state,
+)
 
 if TYPE_CHECKING:
     from ..pipeline import PipelineOptions
@@ -43,7 +52,7 @@ def analyze(
         list[str],
         typer.Argument(
             metavar="PATH",
-            help="Article files (.txt, .html, .jsonl, .warc...), directories, or - for stdin.",
+            help=f"Articles: {READABLE_HELP}.",
             show_default=False,
         ),
     ],
@@ -123,6 +132,19 @@ def analyze(
             help="Spark master (e.g. local[4], spark://host:7077, yarn); default: Spark's.",
         ),
     ] = None,
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", metavar="NAME", help=OUTLET_HELP)
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", metavar="DATE", help=PUBLISHED_HELP)
+    ] = None,
+    meta: Annotated[
+        str | None, typer.Option("--meta", metavar="FILE.csv", help=META_HELP)
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", min=0.01, help=TIMEOUT_HELP),
+    ] = None,
 ) -> None:
     """Analyse articles and write a report of who says what, through whom.
 
@@ -133,7 +155,9 @@ def analyze(
         raise typer.Exit(_run_spark(paths, output, fmt, aliases, fast, resume, master))
     if master is not None:
         raise typer.BadParameter("only applies with --engine spark", param_hint="--master")
+    # Everything the command line can get wrong is refused here, before any model loads.
     chosen = _choose_format(fmt.value if fmt else None, output)
+    defaults = metadata_defaults(outlet, published, meta)
     to_file = output not in (None, "-")
     if resume and not to_file:
         raise typer.BadParameter("needs an output file (-o FILE)", param_hint="--resume")
@@ -141,7 +165,7 @@ def analyze(
         raise typer.BadParameter(
             f"works with {' or '.join(RESUMABLE)} output, not {chosen}", param_hint="--resume"
         )
-    show_progress = (len(paths) > 1 or any(os.path.isdir(p) for p in paths)) and not (
+    show_progress = (len(paths) > 1 or any(_many(p) for p in paths)) and not (
         not to_file and chosen == "text" and sys.stdout.isatty()
     )
     code = run_batch(
@@ -154,8 +178,18 @@ def analyze(
         workers=workers,
         console=state.err,
         pipeline_factory=state.pipeline_factory,
+        metadata=defaults,
+        fetch=fetch_options(timeout),
     )
     raise typer.Exit(code)
+
+
+def _many(path: str) -> bool:
+    """Whether one input may hold many articles (a folder, a URL that may be a feed, a URL
+    list), so a progress bar is worth showing."""
+    lower = path.lower()
+    return os.path.isdir(path) or lower.startswith(("http://", "https://")) or lower.endswith(
+        ".urls")
 
 
 def _run_spark(
@@ -190,7 +224,14 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
     if fmt:
         return fmt
     if output not in (None, "-"):
-        return format_for_path(output) or "jsonl"
+        found = format_for_path(output)
+        if found is None:
+            known = ", ".join(EXTENSIONS)
+            state.err.print(Text(
+                f"error: {output}: unknown output extension; sourcetrace writes {known} "
+                "(or name the format with --format)", style="red"))
+            raise typer.Exit(EXIT_USAGE)
+        return found
     return "text" if sys.stdout.isatty() else "jsonl"
 
 

@@ -13,6 +13,8 @@ from rich.text import Text
 from ..run import EXIT_USAGE, stderr_console
 
 if TYPE_CHECKING:
+    from ..ingest.fetch import FetchOptions
+    from ..ingest.metadata import MetadataDefaults
     from ..pipeline import Pipeline, PipelineOptions
 
 EXIT_HELP = (
@@ -39,3 +41,69 @@ state = State()
 def unavailable(message: str) -> None:
     state.err.print(Text(f"error: {message}", style="red"))
     raise typer.Exit(EXIT_USAGE)
+
+
+# What ingest reads (ingest.walk.READABLE says the same; ingest is not imported here, so
+# --help stays quick).
+READABLE_HELP = (
+    ".txt, .html/.htm, .jsonl, .warc/.warc.gz, .pdf, .docx, .urls (a URL list), "
+    "http(s) URLs and RSS/Atom feeds, folders, - (stdin)"
+)
+OUTLET_HELP = "Outlet name for articles that carry none (plain text, PDF, .docx)."
+PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for articles that carry none."
+META_HELP = (
+    "CSV with a header path,outlet,published,url and one row per input file (relative "
+    "paths from the CSV's folder); its values replace the file's own."
+)
+TIMEOUT_HELP = "Seconds to wait on each URL or feed fetch (default 20)."
+
+
+def metadata_defaults(
+    outlet: str | None, published: str | None, meta: str | None
+) -> MetadataDefaults | None:
+    """The --outlet/--published/--meta defaults, checked; a bad one exits 2 in one line."""
+    from ..ingest.metadata import MetadataDefaults, check_date, read_meta_csv
+    from ..model.errors import ConfigError
+
+    try:
+        table = read_meta_csv(meta) if meta else {}
+        date = check_date(published) if published else None
+    except ConfigError as exc:
+        unavailable(str(exc))
+    defaults = MetadataDefaults(outlet=(outlet or "").strip() or None, published=date,
+                                table=table)
+    return defaults or None
+
+
+def fetch_options(timeout: float | None) -> FetchOptions:
+    """How URLs are fetched: the defaults, with --timeout when given."""
+    from ..ingest.fetch import DEFAULT_FETCH, FetchOptions
+
+    return DEFAULT_FETCH if timeout is None else FetchOptions(timeout=timeout)
+
+
+class MetadataPipeline:
+    """A pipeline whose articles first get the --outlet/--published/--meta defaults
+    (what ``corpus build`` analyses through)."""
+
+    def __init__(self, pipeline: Pipeline, defaults: MetadataDefaults | None) -> None:
+        self.pipeline = pipeline
+        self.defaults = defaults
+
+    def analyze_many(self, articles):  # type: ignore[no-untyped-def]
+        if self.defaults:
+            articles = (self.defaults.apply(a) for a in articles)
+        return self.pipeline.analyze_many(articles)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.pipeline, name)
+
+
+def _argument_type(self, ctx):  # type: ignore[no-untyped-def]
+    # Typer prints an argument's Python type after its metavar ("PATH <list[str]>");
+    # a metavar says it better, so an argument that has one shows only that.
+    return None if self.metavar else _typer_argument_type(self, ctx)
+
+
+_typer_argument_type = typer.core.TyperArgument.display_type_rich
+typer.core.TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign]

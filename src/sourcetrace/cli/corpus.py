@@ -21,6 +21,7 @@ from rich.tree import Tree
 
 from ..model.errors import ConfigError, SourcetraceError
 from ..reports.words import plural
+from .common import META_HELP, OUTLET_HELP, PUBLISHED_HELP, MetadataPipeline, metadata_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,15 @@ def build(
         typer.Option("--no-wait", help="Fail at once if another build is writing this corpus "
                      "(default: wait for it to end)."),
     ] = False,
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", metavar="NAME", help=OUTLET_HELP)
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", metavar="DATE", help=PUBLISHED_HELP)
+    ] = None,
+    meta: Annotated[
+        str | None, typer.Option("--meta", metavar="FILE.csv", help=META_HELP)
+    ] = None,
 ) -> None:
     """Add articles to a corpus (created when missing). All or nothing: a failed build
     leaves the corpus as it was. One build writes a corpus at a time; others wait."""
@@ -104,11 +114,12 @@ def build(
         _fail(f"--embedder: unknown embedder {embedder!r} (minilm or hashing)")
     enc = HashingEmbedder() if embedder == "hashing" else MiniLMEmbedder()
     err = _err()
+    defaults = metadata_defaults(outlet, published, meta)
 
     def pipeline():
         from ..pipeline import Pipeline
 
-        return Pipeline(list(aliases or ()), fast=fast)
+        return MetadataPipeline(Pipeline(list(aliases or ()), fast=fast), defaults)
 
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -423,7 +434,8 @@ def score(
     ] = "scenarios/corpus",
     split: Annotated[
         list[str] | None,
-        typer.Option("--split", help="Splits to score (default: all in the folder)."),
+        typer.Option("--split", metavar="NAME",
+                     help="Splits to score (default: all in the folder)."),
     ] = None,
     show_failures: Annotated[
         bool, typer.Option("--failures", help="List every wrong link, merge and count.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +16,17 @@ DEFAULT_PORT = 8765
 
 
 def serve(
-    db: Annotated[Path, typer.Option("--db", help="Corpus DuckDB file (opened read-only).")],
+    db: Annotated[Path, typer.Option("--db", metavar="FILE",
+                                     help="Corpus DuckDB file (opened read-only).")],
     host: Annotated[
-        str, typer.Option(help="Address to bind. Anything but loopback exposes the corpus.")
+        str, typer.Option(metavar="ADDRESS",
+                          help="Address to bind. Anything but loopback exposes the corpus.")
     ] = DEFAULT_HOST,
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
+    port: Annotated[int, typer.Option(min=0, max=65535, metavar="N",
+                                      help="Port to listen on.")] = DEFAULT_PORT,
     max_upload: Annotated[
-        int, typer.Option(min=1, help="Largest request body (upload or pasted text), in bytes.")
+        int, typer.Option(min=1, metavar="BYTES",
+                          help="Largest request body (upload or pasted text), in bytes.")
     ] = DEFAULT_MAX_BODY_BYTES,
     allow_add: Annotated[
         bool,
@@ -49,6 +55,10 @@ def serve(
         err(f"error: {e}", err=True)
         raise typer.Exit(2) from None
 
+    if (busy := _cannot_listen(host, port)) is not None:
+        err(f"error: cannot listen on {host}:{port}: {busy}", err=True)
+        raise typer.Exit(2)
+
     import uvicorn
 
     from ..web.app import create_app
@@ -65,6 +75,26 @@ def serve(
     # No reload, no debug: the server runs as it would for anyone.
     uvicorn.run(app, host=host, port=port, log_level="warning", reload=False,
                 server_header=False)
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (bound as uvicorn binds), or None."""
+    if port == 0:
+        return None
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return f"unknown host ({exc.strerror or exc})"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return "address already in use (another server? pick one with --port)"
+            return (exc.strerror or str(exc)).lower()
+    return None
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "serve"]

@@ -57,6 +57,25 @@ def check_corpus(con: duckdb.DuckDBPyConnection, path: str) -> None:
             raise CorpusError(f"{path}: a damaged corpus ({table}: {_short(exc)})") from None
 
 
+# A DuckDB file has this magic at this offset (after an 8-byte checksum).
+_DUCKDB_MAGIC, _MAGIC_AT = b"DUCK", 8
+
+
+def _not_duckdb(path: str) -> str | None:
+    """Why ``path`` is not a corpus at all (another kind of file), or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_MAGIC_AT + len(_DUCKDB_MAGIC))
+    except OSError:
+        return None  # duckdb.connect says why
+    if not head or head[_MAGIC_AT:] == _DUCKDB_MAGIC:
+        return None
+    hint = (f"; make one from it: sourcetrace corpus build {path} --db corpus.duckdb"
+            if path.lower().endswith((".jsonl", ".parquet", ".txt", ".html")) else "")
+    return ("not a readable DuckDB corpus: another kind of file, not what 'sourcetrace corpus "
+            f"build' writes{hint}")
+
+
 def connect(
     path: str, *, read_only: bool = True, external_access: bool = True
 ) -> duckdb.DuckDBPyConnection:
@@ -69,6 +88,8 @@ def connect(
         raise CorpusError(f"{path}: no such corpus (build one with 'sourcetrace corpus build')")
     if os.path.isdir(path):
         raise CorpusError(f"{path}: is a directory, not a corpus file")
+    if (reason := _not_duckdb(path)) is not None:
+        raise CorpusError(f"{path}: {reason}")
     try:
         config: dict[str, str | bool] = dict(SAFE_CONFIG)
         if not external_access:

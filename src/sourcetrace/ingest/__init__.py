@@ -6,6 +6,10 @@ Inputs are dispatched by extension:
     .html, .htm                                        -> html.read_html_file
     .jsonl                                             -> jsonl.read_jsonl_file (one per line)
     .warc, .warc.gz                                    -> warc.read_warc_file (one per record)
+    .pdf                                               -> pdf.read_pdf_file (pypdf)
+    .docx                                              -> word.read_docx_file (python-docx)
+    http:// or https:// URL                            -> fetch.read_url (a feed: its items)
+    .urls, or a .txt holding only URLs                 -> fetch.read_url_list
     a directory                                        -> its known files, recursively, sorted
     "-"                                                -> stdin as one text article
 
@@ -28,19 +32,34 @@ from typing import BinaryIO, TextIO
 from ..model.article import Article
 from ..model.errors import BadInputError
 from . import text as _text
+from .fetch import (
+    DEFAULT_FETCH,
+    FetchOptions,
+    is_url,
+    is_url_list,
+    looks_like_url_list,
+    read_url,
+    read_url_list,
+)
 from .html import read_html_file
 from .jsonl import read_jsonl_file
-from .text import article_from_bytes, article_from_text, os_error, read_text_file
-from .walk import KNOWN_EXTENSIONS, list_files, walk_files
+from .pdf import read_pdf_file
+from .text import article_from_bytes, article_from_text, os_error, read_bytes, read_text_file
+from .walk import KNOWN_EXTENSIONS, READABLE, URL_LIST_EXTENSION, list_files, walk_files
 from .warc import read_warc_file
+from .word import read_docx_file
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_FETCH",
+    "FetchOptions",
     "KNOWN_EXTENSIONS",
+    "READABLE",
     "STDIN_PATH",
     "article_from_text",
     "is_splittable",
+    "is_url",
     "iter_articles",
     "list_files",
     "not_regular",
@@ -55,30 +74,40 @@ Select = Callable[[int], bool]
 
 
 def iter_articles(
-    paths: Iterable[str], *, stdin: TextIO | BinaryIO | None = None
+    paths: Iterable[str],
+    *,
+    stdin: TextIO | BinaryIO | None = None,
+    fetch: FetchOptions = DEFAULT_FETCH,
 ) -> Iterator[Result]:
     """Yield Articles (and BadInputErrors for inputs that fail) from paths, in order.
 
-    paths (Iterable[str]): files, directories, or "-" for stdin.
+    paths (Iterable[str]): files, directories, http(s) URLs, or "-" for stdin.
     stdin (TextIO | BinaryIO | None): stream read for "-". Defaults to sys.stdin.
+    fetch (FetchOptions): timeout, size cap and redirects for URLs.
     RETURNS (Iterator[Article | BadInputError]): one item per article or failed input.
     """
     for path in paths:
         if path == "-":
             yield _guarded(STDIN_PATH, lambda: iter([_read_stdin(stdin)]))
         else:
-            yield from read_path(path)
+            yield from read_path(path, fetch=fetch)
 
 
-def read_path(path: str, *, select: Select | None = None) -> Iterator[Result]:
-    """Yield Articles (and BadInputErrors) from one file or directory ("-": stdin).
+def read_path(
+    path: str, *, select: Select | None = None, fetch: FetchOptions = DEFAULT_FETCH
+) -> Iterator[Result]:
+    """Yield Articles (and BadInputErrors) from one file, directory or URL ("-": stdin).
 
     select (Callable[[int], bool] | None): for a WARC or JSONL file, read only the records
         (lines) whose 1-based number it accepts; the others are skipped before any
         extraction. Engines use it to split one file across tasks.
+    fetch (FetchOptions): how URLs (given, or in a URL list) are fetched.
     """
     if path == "-":
         yield from iter_articles(["-"])
+        return
+    if is_url(path):
+        yield from _guarded_iter(path, lambda p: read_url(p, fetch))
         return
     if os.path.isdir(path):
         yield from _walk(path)
@@ -89,7 +118,7 @@ def read_path(path: str, *, select: Select | None = None) -> Iterator[Result]:
     if (error := not_regular(path)) is not None:
         yield _report(error)
         return
-    yield from _guarded_iter(path, _reader_for(path, select))
+    yield from _guarded_iter(path, _reader_for(path, select, fetch))
 
 
 def not_regular(path: str) -> BadInputError | None:
@@ -108,7 +137,9 @@ def is_splittable(path: str) -> bool:
     return path.lower().endswith((".warc", ".warc.gz", ".jsonl"))
 
 
-def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iterator[Result]]:
+def _reader_for(
+    path: str, select: Select | None = None, fetch: FetchOptions = DEFAULT_FETCH
+) -> Callable[[str], Iterator[Result]]:
     name = path.lower()
     if name.endswith((".warc", ".warc.gz")):
         return lambda p: read_warc_file(p, select=select)
@@ -116,13 +147,48 @@ def _reader_for(path: str, select: Select | None = None) -> Callable[[str], Iter
         return lambda p: read_jsonl_file(p, select=select)
     if name.endswith((".html", ".htm")):
         return lambda p: iter([read_html_file(p)])
-    # .txt, and any other file named explicitly: try it as text (binary is caught there).
-    return lambda p: iter([read_text_file(p)])
+    if name.endswith(".pdf"):
+        return lambda p: iter([read_pdf_file(p)])
+    if name.endswith(".docx"):
+        return lambda p: iter([read_docx_file(p)])
+    # .txt, .urls, and any other file named explicitly: text or a URL list.
+    return lambda p: _read_text_or_urls(p, fetch)
+
+
+def _read_text_or_urls(path: str, fetch: FetchOptions) -> Iterator[Result]:
+    head = _head(path)
+    named_list = path.lower().endswith(URL_LIST_EXTENSION)
+    if named_list or looks_like_url_list(head):
+        data = read_bytes(path)
+        if named_list or is_url_list(path, data):
+            yield from read_url_list(path, data, fetch)
+            return
+    if head.startswith(b"%PDF-"):  # a PDF under another name
+        yield read_pdf_file(path)
+        return
+    try:
+        yield read_text_file(path)
+    except BadInputError as exc:
+        if exc.reason.startswith("binary file") and not path.lower().endswith(".txt"):
+            # Named explicitly with an extension we do not read: say what we do read.
+            raise BadInputError(path, f"{exc.reason}; sourcetrace reads {READABLE}") from None
+        raise
+
+
+def _head(path: str) -> bytes:
+    if os.stat(path).st_size > _text.MAX_FILE_BYTES:
+        return b""  # refused by its size alone in read_text_file, never opened
+    with open(path, "rb") as f:
+        return f.read(_text.SNIFF_BYTES)
 
 
 def _walk(directory: str) -> Iterator[Result]:
     found = False
-    for path, error in walk_files(directory):
+    others = 0
+    for path, error in walk_files(directory, extensions=None):
+        if error is None and not path.lower().endswith(KNOWN_EXTENSIONS):
+            others += 1  # counted for the error below, never read
+            continue
         found = True
         if error is not None:
             yield _report(os_error(path, error))
@@ -131,8 +197,10 @@ def _walk(directory: str) -> Iterator[Result]:
         else:
             yield from _guarded_iter(path, _reader_for(path))
     if not found:  # said, so a folder given beside good files is not skipped unnoticed
+        seen = f"{others} file{'s' if others != 1 else ''} of other types; " if others else ""
         yield _report(BadInputError(
-            directory, f"no article files in this folder (reads {', '.join(KNOWN_EXTENSIONS)})"))
+            directory,
+            f"no article files in this folder ({seen}reads {', '.join(KNOWN_EXTENSIONS)})"))
 
 
 def _read_stdin(stdin: TextIO | BinaryIO | None) -> Article:

@@ -20,7 +20,14 @@ import os
 from collections.abc import Iterator
 
 # Extensions picked up when walking a directory (longest first: ".warc.gz" before ".gz").
-KNOWN_EXTENSIONS = (".warc.gz", ".jsonl", ".warc", ".html", ".htm", ".txt")
+KNOWN_EXTENSIONS = (".warc.gz", ".jsonl", ".warc", ".html", ".htm", ".txt", ".pdf", ".docx")
+# Read when named, never picked up from a folder: a URL list reaches the network.
+URL_LIST_EXTENSION = ".urls"
+# What the error for an unreadable file and --help list.
+READABLE = (
+    ".txt, .html/.htm, .jsonl, .warc/.warc.gz, .pdf, .docx, .urls (a URL list), "
+    "http(s) URLs and RSS/Atom feeds, folders, - (stdin)"
+)
 
 
 def walk_files(

@@ -36,7 +36,7 @@ from .security import (
     SecurityHeadersMiddleware,
     jinja_finalize,
 )
-from .store import CorpusStore
+from .store import CorpusStore, StoreError
 from .views import AnalyzeRequest
 from .views.overview import OVERVIEW_LIMIT
 from .views.search import SEARCH_LIMIT
@@ -133,6 +133,14 @@ def create_app(
             return JSONResponse({"detail": errors}, status_code=422)
         detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
         return site.page(request, "error.html", 422, status=422, detail=detail)
+
+    @app.exception_handler(StoreError)
+    async def corpus_gone(request: Request, exc: StoreError) -> Response:
+        # The corpus file was replaced by one that does not open: say so, not "internal".
+        detail = f"{exc}; rebuild the corpus or restart the server"
+        if _wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=503)
+        return site.page(request, "error.html", 503, status=503, detail=detail)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
