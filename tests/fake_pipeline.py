@@ -92,5 +92,10 @@ def read_records(path="out.jsonl"):
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 
+SUMMARY_RE = re.compile(r"^\d+ articles?, \d+ failed")
+
+
 def error_lines(result):
-    return [line for line in result.stderr.splitlines() if line.strip()]
+    """stderr's lines but the run's closing summary line."""
+    return [line for line in result.stderr.splitlines()
+            if line.strip() and not SUMMARY_RE.match(line)]

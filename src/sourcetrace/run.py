@@ -133,7 +133,8 @@ def run_batch(
         ``PipelineOptions.build``; tests pass a fake).
     metadata: outlet/published/url for articles that lack them (``--meta``, ``--outlet``).
     fetch: timeout, size cap and redirects for URL inputs.
-    On a terminal the run ends with one summary line on stderr:
+    A run writing to a file (or showing progress on a terminal) ends with one summary
+    line on stderr:
     ``N articles, F failed, in T s -> OUTPUT``.
     SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
     output holds whole records, the workers end, and the exit code is 130.
@@ -253,7 +254,9 @@ def run_batch(
     )
     if counts.written + counts.skipped + counts.failed == 0:
         err.print(Text("error: no articles found in the given paths", style="red"))
-    elif err.is_terminal and (show_progress or output):
+    elif output or (err.is_terminal and show_progress):
+        # Written to a file, a run would otherwise end in silence; to stdout on a pipe,
+        # stderr stays clean for scripts that read it.
         err.print(summary_line(counts, time.monotonic() - started, output))
     return counts.exit_code()
 

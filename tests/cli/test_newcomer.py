@@ -141,7 +141,7 @@ def test_fetch_writes_article_jsonl_that_analyze_reads(fake):
         site.pages["/feed"] = Page(RSS.format(base=site.base).encode(), "application/rss+xml")
         result = invoke("fetch", site.url("/feed"), "-o", "articles.jsonl")
     assert result.exit_code == 1
-    lines = error_lines(result)
+    lines = result.stderr.splitlines()
     assert lines[0] == f"error: {site.url('/gone')}: HTTP 404 Not Found"
     assert lines[-1].startswith("1 article, 1 failed, in ") and lines[-1].endswith(
         "-> articles.jsonl")

@@ -65,9 +65,18 @@ def test_a_terminal_run_ends_with_one_summary_line(fake):
         " s -> out.jsonl")
 
 
-def test_no_summary_when_stderr_is_not_a_terminal(fake):
+def test_summary_when_writing_a_file_even_off_a_terminal(fake):
     err = io.StringIO()
     console = Console(file=err, width=120, force_terminal=False)
     run_batch(["harbour.txt"], PipelineOptions(), output="out.jsonl", fmt="jsonl",
+              resume=False, show_progress=True, console=console, pipeline_factory=fake_factory)
+    (line,) = err.getvalue().splitlines()
+    assert line.startswith("1 article, 0 failed, in ") and line.endswith(" s -> out.jsonl")
+
+
+def test_no_summary_when_writing_stdout_off_a_terminal(fake):
+    err = io.StringIO()
+    console = Console(file=err, width=120, force_terminal=False)
+    run_batch(["harbour.txt"], PipelineOptions(), output=None, fmt="jsonl",
               resume=False, show_progress=True, console=console, pipeline_factory=fake_factory)
     assert err.getvalue() == ""
