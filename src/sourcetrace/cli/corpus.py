@@ -151,20 +151,32 @@ def list_claims(
         int, typer.Option("--min-articles", min=1, help="Only claims in N+ articles.")
     ] = 2,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    disputed: Annotated[
+        bool, typer.Option("--disputed", help="Only claims another claim disputes (any "
+                           "number of articles), most disputed first.")
+    ] = False,
 ) -> None:
     """Claim clusters carried by several articles, with independent-origin counts."""
     from ..corpus import query
 
     con = _open(db)
-    rows = query.claims(con, min_articles, limit, order="outlets")
+    if disputed:
+        rows = query.disputed_claims(con, limit)
+    else:
+        rows = query.claims(con, min_articles, limit, order="outlets")
     con.close()
     table = Table("id", "claim", "articles", "outlets", "origins", "circular", "first seen")
+    if disputed:
+        table.add_column("disputes")
     for r in rows:
-        table.add_row(
+        cells = [
             r["id"], Text(_clip(r["text"], 90)), str(r["n_articles"]), str(r["n_outlets"]),
             str(r["independent_origins"]), "yes" if r["circular"] else "",
             Text(str(r["first_seen"] or "")),
-        )
+        ]
+        if disputed:
+            cells.append(str(r["n_disputes"]))
+        table.add_row(*cells)
     Console(highlight=False).print(table)
 
 
@@ -231,7 +243,21 @@ def show_claim(
     tl = tree.add(Text("timeline", style="bold"))
     for t in data["timeline"]:
         tl.add(Text(f"{t['published'] or '?'}  {t['outlet'] or t['article_id']} ({t['kind']})"))
+    if data.get("disputed_by"):
+        _add_disputes(tree, data["disputed_by"])
     out.print(tree)
+
+
+def _add_disputes(tree: Tree, disputes: list[dict[str, Any]]) -> None:
+    """The "disputed by" branch: the other side's text, outlet, source and the kind."""
+    branch = tree.add(Text("disputed by", style="bold red"))
+    for d in disputes:
+        who = d.get("source_text") or "(no source)"
+        label = Text(f"{d['kind']}: {d['cluster_id']} [{d.get('published') or '?'}] "
+                     f"{d.get('outlet') or d['article_id']}, {who}: ")
+        label.append(_clip(d.get("text"), 80), style="italic")
+        sub = branch.add(label)
+        sub.add(Text("against: ").append(_clip(d.get("own_text"), 80), style="italic"))
 
 
 @app.command("actor")

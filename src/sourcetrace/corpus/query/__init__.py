@@ -12,6 +12,9 @@ web pages want different shapes of the same thing, a keyword says which:
   ``search_claims(con, q, limit)``;
 - ``actor(con, key, by="name"|"id")``, ``find_actors(con, name, limit)``;
 - ``search(con, q, outlet=, limit=)``: articles, claims and actors;
+- ``disputes(con, claim_id)``, ``cluster_disputes(con, cluster_id)``,
+  ``disputed_claims(con, limit, offset=)``, ``count_disputes(con)``: claims that
+  contradict each other;
 - ``provenance_graph(nodes, edges, titles)``, ``graph_rows(graph)``: a claim's graph drawn.
 
 Lookups of one thing return None when it is not there; callers say what is missing.
@@ -22,6 +25,7 @@ from __future__ import annotations
 from .actors import ABOUT_ARTICLE_LIMIT, STATEMENT_LIMIT, actor, find_actors
 from .articles import article, articles, stored_id
 from .claims import MAX_CLAIM_ROWS, MAX_GRAPH_EDGES, claim, claims, count_claims, search_claims
+from .disputes import cluster_disputes, count_disputes, disputed_claims, disputes
 from .graph import graph_rows, provenance_graph
 from .overview import outlet_profiles, overview, stats
 from .search import search
@@ -36,7 +40,11 @@ __all__ = [
     "articles",
     "claim",
     "claims",
+    "cluster_disputes",
     "count_claims",
+    "count_disputes",
+    "disputed_claims",
+    "disputes",
     "find_actors",
     "graph_rows",
     "outlet_profiles",
