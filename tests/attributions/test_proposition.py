@@ -1,0 +1,60 @@
+"""Which attributed contents are propositions: read from the parse, and the text-only
+guess used for records that predate the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcetrace.attributions.proposition import is_proposition, looks_like_proposition
+
+# (sentence, content, is a proposition). Invented sentences, not tuned on any corpus.
+CASES = [
+    ("The council said that the ferry will stop running in May.",
+     "that the ferry will stop running in May", True),
+    ("Ms. Oru told reporters the harbour had flooded twice.",
+     "the harbour had flooded twice", True),
+    ("The minister faced sharp criticism of the tax plan.", "sharp criticism of the tax plan",
+     False),
+    ("The union endorsed Marta Keel for governor.", "Marta Keel for governor", False),
+    ("Reporters asked her about her campaign debts.", "her about her campaign debts", False),
+    ("Nobody knows what's in the mayor's contract.", "what's in the mayor's contract", False),
+    ("He wondered whether the bank would lend again.", "whether the bank would lend again",
+     False),
+    ("She promised to rebuild the old pier.", "to rebuild the old pier", False),
+    ("The report named the firms that were fined last year.",
+     "the firms that were fined last year", False),
+    ('"Who will pay for this?" the farmer asked.', "Who will pay for this?", False),
+    ("He said what the council did was unlawful.", "what the council did was unlawful", True),
+    ('"We lost everything. Why would anyone help us?" she said.',
+     "We lost everything. Why would anyone help us?", True),
+]
+
+
+@pytest.mark.parametrize(("sentence", "content", "expected"), CASES)
+def test_is_proposition_reads_the_parse(nlp, sentence, content, expected):
+    doc = nlp(sentence)
+    s = sentence.index(content)
+    assert is_proposition(doc, [(s, s + len(content))]) is expected
+
+
+def test_split_content_is_one_proposition(nlp):
+    text = '"The dam is safe," the engineer said, "and it will hold."'
+    doc = nlp(text)
+    a, b = text.index("The dam is safe"), text.index("and it will hold")
+    assert is_proposition(doc, [(a, a + len("The dam is safe")), (b, b + len("and it will hold"))])
+    assert not is_proposition(doc, [])
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("the ferry will stop running in May", True),
+    ("he blamed the weather", True),
+    ("prices climbed sharply after the storm", True),
+    ("sharp criticism of the tax plan", False),
+    ("Marta Keel for governor", False),
+    ("what's in the mayor's contract", False),
+    ("whether the bank would lend again", False),
+    ("to rebuild the old pier", False),
+    ("Who will pay for this?", False),
+])
+def test_text_only_guess(content, expected):
+    assert looks_like_proposition(content) is expected
