@@ -252,7 +252,7 @@ class Pipeline:
         actor_types = {a.id: a.type for a in actors}
         index = MentionIndex(actor_of_span)
         attributions = [
-            replace(a, proposition=is_proposition(doc, a.content.spans))
+            replace(a, proposition=is_proposition(doc, a.content.spans, a.cue.spans))
             for a in link_sources(doc, raws, index, self.aliases, actor_types)
         ]
 

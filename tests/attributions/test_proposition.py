@@ -37,6 +37,24 @@ def test_is_proposition_reads_the_parse(nlp, sentence, content, expected):
     assert is_proposition(doc, [(s, s + len(content))]) is expected
 
 
+@pytest.mark.parametrize(("sentence", "cue", "content", "expected"), [
+    ("The firm called the charges unsubstantiated.", "called", "the charges unsubstantiated",
+     True),
+    ("The senator described the raids as illegal and cruel.", "described",
+     "the raids as illegal and cruel", True),
+    ("The senator described the raids in great detail.", "described",
+     "the raids in great detail", False),
+    ("The mayor called for new taxes on tourists.", "called", "for new taxes on tourists",
+     False),
+    ("Farmers have rejected the rumour that the dairy closed its doors.", "have rejected",
+     "that the dairy closed its doors", True),
+])
+def test_small_clauses_and_content_clauses(nlp, sentence, cue, content, expected):
+    doc = nlp(sentence)
+    s, c = sentence.index(content), sentence.index(cue)
+    assert is_proposition(doc, [(s, s + len(content))], [(c, c + len(cue))]) is expected
+
+
 def test_split_content_is_one_proposition(nlp):
     text = '"The dam is safe," the engineer said, "and it will hold."'
     doc = nlp(text)

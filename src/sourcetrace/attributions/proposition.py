@@ -10,7 +10,9 @@ A content is a proposition when one of its sentences holds a declarative finite 
 a finite verb (past, present or modal tag, as the writer's-voice check reads them) that is
 not an indirect question ("whether he would run", "what's in the returns", "how it
 works": a wh-word or whether/if heading the clause) and not a direct question (the
-sentence ends in "?"). ``is_proposition`` reads the spaCy doc at analysis time;
+sentence ends in "?"). A verbless content after a naming cue is a small clause, and so a
+proposition: "called the charges false", "described the raids as illegal".
+``is_proposition`` reads the spaCy doc at analysis time;
 ``looks_like_proposition`` is the text-only fallback for records written before the field
 existed.
 """
@@ -35,8 +37,28 @@ QUESTION_WORDS = frozenset(
 _CLOSERS = "\"'\u201d\u2019)] "
 
 
-def is_proposition(doc: Doc, spans: Sequence[Offsets]) -> bool:
-    """True when the content at ``spans`` (offsets into ``doc.text``) states a proposition."""
+# Cues that predicate something of their object without a verb ("called the charges
+# false", "considers him a realistic option"): the content is a small clause, a
+# proposition ("the charges are false") ...
+NAMING_CUES = frozenset(
+    {"call", "label", "brand", "dub", "deem", "term", "consider", "find", "declare",
+     "pronounce"}
+)
+# ... and these when the content says "X as Y" ("described their actions as crimes").
+AS_CUES = frozenset(
+    {"describe", "characterize", "characterise", "regard", "view", "portray", "depict",
+     "cast", "paint", "see", "dismiss", "denounce", "criticize", "criticise", "praise"}
+)
+
+
+def is_proposition(
+    doc: Doc, spans: Sequence[Offsets], cue_spans: Sequence[Offsets] = ()
+) -> bool:
+    """True when the content at ``spans`` (offsets into ``doc.text``) states a proposition.
+
+    cue_spans: the attribution's cue; a naming cue ("called", "described ... as") makes a
+        verbless content a small clause, which is a proposition.
+    """
     tokens = [t for s, e in spans for t in _tokens_in(doc, s, e)]
     if not tokens:
         return False
@@ -45,12 +67,25 @@ def is_proposition(doc: Doc, spans: Sequence[Offsets]) -> bool:
     by_sent: dict[int, list[Token]] = {}
     for t in tokens:
         by_sent.setdefault(t.sent.start, []).append(t)
-    return any(_declarative(toks, inside) for toks in by_sent.values())
+    if any(_declarative(toks, inside) for toks in by_sent.values()):
+        return True
+    return _small_clause(doc, tokens, cue_spans)
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     return list(span) if span is not None else []
+
+
+def _small_clause(doc: Doc, tokens: list[Token], cue_spans: Sequence[Offsets]) -> bool:
+    lemmas = {t.lemma_.lower() for s, e in cue_spans for t in _tokens_in(doc, s, e)
+              if t.pos_ in ("VERB", "AUX")}
+    first = next((t for t in tokens if not t.is_punct and not t.is_space), None)
+    if first is None or first.pos_ in ("ADP", "PART") or first.lower_ in QUESTION_WORDS:
+        return False  # "called for new tariffs", "called on him to resign", "to pay"
+    if lemmas & NAMING_CUES:
+        return True
+    return bool(lemmas & AS_CUES) and any(t.lower_ == "as" for t in tokens[1:])
 
 
 def _declarative(tokens: list[Token], inside: set[int]) -> bool:
@@ -61,15 +96,25 @@ def _declarative(tokens: list[Token], inside: set[int]) -> bool:
     sent_text = last.sent.text.rstrip(_CLOSERS)
     if last.i >= last.sent.end - 3 and sent_text.endswith("?"):
         return False  # a direct question, within the last tokens of its sentence
-    return any(t.tag_ in FINITE_TAGS and not _question_clause(t, inside) for t in words)
+    return any(_finite(t) and not _question_clause(t, inside) for t in words)
+
+
+def _finite(t: Token) -> bool:
+    """A finite verb; also a past participle with a subject and no auxiliary, which is
+    a past tense the tagger misread ("that Russia hacked into the emails")."""
+    if t.tag_ in FINITE_TAGS:
+        return True
+    return (t.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in t.children)
+            and not any(c.dep_ in ("aux", "auxpass") for c in t.children))
 
 
 def _question_clause(verb: Token, inside: set[int]) -> bool:
     """The finite verb heads (or is the auxiliary of) a clause that is no statement: one
     opened by a question word ("whether he would run", "what he did"), or a relative
-    clause describing a noun ("the companies that were fined")."""
+    clause on a noun inside the content ("the companies that were fined"; a clause whose
+    noun lies outside, "the consensus | that Russia hacked the emails", is the content)."""
     head = verb.head if verb.dep_ in ("aux", "auxpass") and verb.head.i in inside else verb
-    if head.dep_ == "relcl":
+    if head.dep_ in ("relcl", "acl") and head.head.i in inside:
         return True
     lefts = [t for t in head.lefts if t.i in inside]
     return any(t.lower_ in QUESTION_WORDS for t in lefts)
