@@ -46,6 +46,10 @@ def test_is_proposition_reads_the_parse(nlp, sentence, content, expected):
      "the raids in great detail", False),
     ("The mayor called for new taxes on tourists.", "called", "for new taxes on tourists",
      False),
+    ("The mayor called for a public inquiry into the fire.", "called",
+     "a public inquiry into the fire", False),
+    ("Her aides called him to ask for his support.", "called", "him to ask for his support",
+     False),
     ("Farmers have rejected the rumour that the dairy closed its doors.", "have rejected",
      "that the dairy closed its doors", True),
 ])

@@ -82,7 +82,11 @@ def _small_clause(doc: Doc, tokens: list[Token], cue_spans: Sequence[Offsets]) -
               if t.pos_ in ("VERB", "AUX")}
     first = next((t for t in tokens if not t.is_punct and not t.is_space), None)
     if first is None or first.pos_ in ("ADP", "PART") or first.lower_ in QUESTION_WORDS:
-        return False  # "called for new tariffs", "called on him to resign", "to pay"
+        return False  # "called for new tariffs", "to pay"
+    if first.i > 0 and doc[first.i - 1].pos_ in ("ADP", "PART"):
+        return False  # "called for | a special prosecutor", "called on | him"
+    if any(t.lower_ == "to" and t.head.tag_ == "VB" for t in tokens):
+        return False  # "urged him to run": a request, not a predication
     if lemmas & NAMING_CUES:
         return True
     return bool(lemmas & AS_CUES) and any(t.lower_ == "as" for t in tokens[1:])
