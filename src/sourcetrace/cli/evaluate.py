@@ -90,8 +90,7 @@ def eval_claims(
         scores = evaluate_judged(judged, polnear=polnear, db=db, embedder=enc)
     except (JudgedFileError, SourcetraceError) as exc:
         unavailable(str(exc))
-    out = Console()
-    out.print(judged_summary(scores.to_dict()))
+    typer.echo(judged_summary(scores.to_dict()))
 
 
 def judged_summary(s: dict) -> str:

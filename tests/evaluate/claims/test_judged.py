@@ -142,3 +142,21 @@ def test_eval_claims_command(corpus, tmp_path):
     res = run(cli_app, ["eval", "claims", "--judged", str(judged), "--polnear",
                         str(tmp_path / "nowhere")])
     assert res.exit_code == 2 and "no such folder of articles" in res.output
+
+
+def test_judged_articles_are_found_at_any_depth_with_the_listed_ones(tmp_path):
+    from sourcetrace.evaluate.claims.judged import articles_file, judged_articles, read_stems
+
+    (tmp_path / "text" / "deep").mkdir(parents=True)
+    for stem in ("a1", "a2", "c9"):
+        (tmp_path / "text" / "deep" / f"{stem}.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "text" / "a1.ann").write_text("x", encoding="utf-8")
+    judged = tmp_path / "j.tsv"
+    judged.write_text(_line("a1", "a2", "same") + _line("a1", "b1", "topic"), encoding="utf-8")
+    listed = articles_file(str(judged))
+    assert listed.name == "j.articles.txt"
+    listed.write_text("# drawn from\nc9\n", encoding="utf-8")
+    paths, missing = judged_articles(read_judged(str(judged)), str(tmp_path),
+                                     read_stems(listed))
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["a1.txt", "a2.txt", "c9.txt"]
+    assert missing == ["b1"]

@@ -172,10 +172,23 @@ def _claim_clusters(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int]
     return {(article_stem(path), int(s), int(e)): str(cid) for path, s, e, cid in rows}
 
 
-def judged_articles(pairs: Iterable[JudgedPair], folder: str) -> tuple[list[str], list[str]]:
-    """The ``.txt`` files under ``folder`` (any depth) whose stems the pairs name, and the
-    stems not found there."""
-    wanted = {s for p in pairs for s in (p.article_a, p.article_b)}
+def articles_file(judged: str) -> Path:
+    """Where the list of articles a judged file was drawn from lies: beside it, with
+    ``.articles.txt`` for its suffix (one file stem a line, ``#`` lines are comments)."""
+    return Path(judged).with_suffix(".articles.txt")
+
+
+def read_stems(path: Path) -> set[str]:
+    with open(path, encoding="utf-8") as f:
+        return {s for line in f if (s := line.strip()) and not s.startswith("#")}
+
+
+def judged_articles(
+    pairs: Iterable[JudgedPair], folder: str, also: Iterable[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The ``.txt`` files under ``folder`` (any depth) whose stems the pairs (or ``also``)
+    name, and the stems not found there."""
+    wanted = {s for p in pairs for s in (p.article_a, p.article_b)} | set(also)
     found: dict[str, str] = {}
     for path in sorted(Path(folder).rglob("*.txt")):
         if path.stem in wanted:
@@ -192,7 +205,9 @@ def evaluate_judged(
     embedder: Embedder | None = None,
 ) -> JudgedScores:
     """Score a corpus on a judged file: the corpus at ``db`` when it exists, else one built
-    (at ``db``, or in a scratch folder) from the judged articles found under ``polnear``.
+    (at ``db``, or in a scratch folder) from the articles found under ``polnear``: those
+    the pairs name, and those the judged file's article list names (``articles_file``),
+    since the links depend on every article in the corpus.
     RAISES JudgedFileError (a bad file or folder), CorpusError (a corpus that cannot be
     read)."""
     pairs = read_judged(judged)
@@ -202,7 +217,8 @@ def evaluate_judged(
         raise JudgedFileError(f"{judged}: give the corpus (--db) or the articles (--polnear)")
     if not os.path.isdir(polnear):
         raise JudgedFileError(f"{polnear}: no such folder of articles")
-    paths, missing = judged_articles(pairs, polnear)
+    listed = articles_file(judged)
+    paths, missing = judged_articles(pairs, polnear, read_stems(listed) if listed.exists() else ())
     if not paths:
         raise JudgedFileError(f"{polnear}: none of the judged articles is there")
     if db:
