@@ -11,7 +11,7 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from .actors import AliasTable, doc_mentions, resolve_actors, retype_actors
 from .attributions.encoder import Encoder, load_encoder
 from .attributions.extract import extract_attributions
+from .attributions.proposition import is_proposition
 from .attributions.quotes import Quote, find_quotes
 from .labels import find_labels
 from .link import MentionIndex, link_sources
@@ -272,7 +273,10 @@ class Pipeline:
         actors = retype_actors(actors)
         actor_types = {a.id: a.type for a in actors}
         index = MentionIndex(actor_of_span)
-        attributions = link_sources(doc, raws, index, self.aliases, actor_types)
+        attributions = [
+            replace(a, proposition=is_proposition(doc, a.content.spans, a.cue.spans))
+            for a in link_sources(doc, raws, index, self.aliases, actor_types)
+        ]
 
         def actor_of(start: int, end: int) -> str | None:
             return index.lookup(start, end)

@@ -20,7 +20,8 @@ def _record(rid: str, text: str, contents: list[str], outlet: str) -> dict:
         s = text.index(c)
         atts.append({"id": f"t{n}", "source": None, "cue": {"text": "said", "spans": [[0, 0]]},
                      "content": {"text": c, "spans": [[s, s + len(c)]]}, "kind": "no_source",
-                     "relayed_by": [], "chain_depth": 0, "confidence": 0.5})
+                     "relayed_by": [], "chain_depth": 0, "confidence": 0.5,
+                     "proposition": True})  # random words: a claim by fiat
     return {"schema_version": "1.0.0", "id": rid, "path": f"{rid}.txt", "text": text,
             "metadata": {"outlet": outlet, "published": "2025-01-01"}, "excluded": [],
             "attributions": atts, "actors": [], "unattributed": [], "labels": [],

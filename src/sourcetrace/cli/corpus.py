@@ -188,15 +188,23 @@ def list_claims(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
     fmt: Annotated[ListFormat | None, FORMAT_OPTION] = None,
     output: Annotated[str | None, OUTPUT_OPTION] = None,
+    disputed: Annotated[
+        bool, typer.Option("--disputed", help="Only claims another claim disputes (any "
+                           "number of articles), most disputed first.")
+    ] = False,
 ) -> None:
     """Claim clusters carried by several articles, with independent-origin counts."""
     from ..corpus import query
 
     chosen = _list_format(fmt, output)
     con = _open(db)
-    rows = query.claims(con, min_articles, limit, order="outlets")
+    if disputed:
+        rows = query.with_outlet_counts(con, query.disputed_claims(con, limit))
+    else:
+        rows = query.claims(con, min_articles, limit, order="outlets")
     con.close()
-    _emit(rows, CLAIM_COLUMNS, chosen, output, "claim", _claims_table)
+    columns = (*CLAIM_COLUMNS, "n_disputes") if disputed else CLAIM_COLUMNS
+    _emit(rows, columns, chosen, output, "claim", _claims_table)
 
 
 # Columns of ``corpus claims --format json|csv``, in order.
@@ -209,12 +217,18 @@ CLAIM_COLUMNS = (
 def _claims_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("id", "claim", "articles", "outlets", "no known outlet", "origins",
                   "circular", "first seen")
+    disputed = any("n_disputes" in r for r in rows)
+    if disputed:
+        table.add_column("disputes")
     for r in rows:
-        table.add_row(
+        cells = [
             r["id"], Text(_clip(r["text"], 90)), str(r["n_articles"]), str(r["n_outlets"]),
             str(r["n_no_outlet"]), str(r["independent_origins"]),
             "yes" if r["circular"] else "", Text(str(r["first_seen"] or "")),
-        )
+        ]
+        if disputed:
+            cells.append(str(r["n_disputes"]))
+        table.add_row(*cells)
     return table
 
 
@@ -366,7 +380,21 @@ def show_claim(
     tl = tree.add(Text("timeline", style="bold"))
     for t in data["timeline"]:
         tl.add(Text(f"{t['published'] or '?'}  {t['outlet_label']} ({t['kind']})"))
+    if data.get("disputed_by"):
+        _add_disputes(tree, data["disputed_by"])
     out.print(tree)
+
+
+def _add_disputes(tree: Tree, disputes: list[dict[str, Any]]) -> None:
+    """The "disputed by" branch: the other side's text, outlet, source and the kind."""
+    branch = tree.add(Text("disputed by", style="bold red"))
+    for d in disputes:
+        who = d.get("source_text") or "(no source)"
+        label = Text(f"{d['kind']}: {d['cluster_id']} [{d.get('published') or '?'}] "
+                     f"{d.get('outlet') or d['article_id']}, {who}: ")
+        label.append(_clip(d.get("text"), 80), style="italic")
+        sub = branch.add(label)
+        sub.add(Text("against: ").append(_clip(d.get("own_text"), 80), style="italic"))
 
 
 @app.command("actor")

@@ -1,4 +1,5 @@
-"""``sourcetrace eval polnear``: score attribution extraction against PolNeAR."""
+"""``sourcetrace eval polnear``: score attribution extraction against PolNeAR; ``sourcetrace
+eval claims``: score claim links against judged pairs."""
 
 from __future__ import annotations
 
@@ -46,3 +47,67 @@ def eval_polnear(
         if v is not None
     }
     raise typer.Exit(polnear_evaluate(directory, split, fast=fast, console=Console(), **options))
+
+
+@app.command("claims")
+def eval_claims(
+    mrpc: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE.tsv]", help="Sentence pairs in MRPC format."),
+    ] = None,
+    judged: Annotated[
+        str | None,
+        typer.Option("--judged", metavar="FILE",
+                     help="Claim pairs judged by reading (article stem and offsets)."),
+    ] = None,
+    polnear: Annotated[
+        str | None,
+        typer.Option("--polnear", metavar="DIR",
+                     help="Folder holding the judged articles (searched at any depth)."),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="FILE",
+                     help="Score this corpus (built from the judged articles when missing)."),
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="minilm (default) or hashing (no model; tests).")
+    ] = "minilm",
+) -> None:
+    """Score claim links: on judged real-news pairs (--judged with --polnear or --db)."""
+    if mrpc is not None:
+        unavailable("MRPC scoring is not in this build")
+    if judged is None:
+        unavailable("give --judged FILE (with --polnear DIR or --db FILE)")
+    from ..corpus.embed import HashingEmbedder, MiniLMEmbedder
+    from ..evaluate.claims.judged import JudgedFileError, evaluate_judged
+    from ..model.errors import SourcetraceError
+
+    if embedder not in ("minilm", "hashing"):
+        unavailable(f"--embedder: unknown embedder {embedder!r} (minilm or hashing)")
+    enc = HashingEmbedder() if embedder == "hashing" else MiniLMEmbedder()
+    try:
+        scores = evaluate_judged(judged, polnear=polnear, db=db, embedder=enc)
+    except (JudgedFileError, SourcetraceError) as exc:
+        unavailable(str(exc))
+    typer.echo(judged_summary(scores.to_dict()))
+
+
+def judged_summary(s: dict) -> str:
+    """The judged scores as the lines ``eval claims --judged`` prints."""
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(s["by_judgement"].items()))
+    return "\n".join([
+        f"judged pairs: {s['pairs']} ({kinds}); located in the corpus: {s['located']}"
+        f" (not located: {s['not_located']})",
+        f"link precision: {pct(s['link_precision'])} ({s['linked_same']} of {s['linked']}"
+        " linked pairs judged same)",
+        f"link recall:    {pct(s['link_recall'])} ({s['linked_same']} of {s['same']}"
+        " same pairs linked)",
+        f"cluster purity: {pct(s['cluster_purity'])} ({s['clusters_pure']} of"
+        f" {s['clusters_judged']} multi-article clusters with a judged pair;"
+        f" {s['clusters_unjudged']} without one not counted)",
+    ])

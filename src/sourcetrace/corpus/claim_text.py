@@ -1,7 +1,9 @@
 """Claim units and how two claim texts compare.
 
-Every attributed content and every unattributed assertion of an article is a claim
-(``claims_from_record``), with its offsets into the article text. Two claims whose
+Every attributed content that states a proposition and every unattributed assertion of an
+article is a claim (``claims_from_record``), with its offsets into the article text; a
+content that names a thing, a topic or a question ("criticism of the plan", "whether he
+would run") stays an attribution but is no claim (``is_claim_content``). Two claims whose
 vectors are close are still not one claim when one denies what the other asserts or
 they state different figures (``conflict``); a mid-range cosine is backed by shared
 content words (``lexical_support``). ``embedding_text`` is the part of a claim that is
@@ -14,6 +16,8 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+
+from ..attributions.proposition import looks_like_proposition
 
 # Claims shorter than this many words are fragments ("it said", "yes"): not linked.
 MIN_CLAIM_WORDS = 4
@@ -114,6 +118,16 @@ def lexical_support(a: str, b: str) -> bool:
     return shared >= MIN_SHARED_STEMS and shared >= MIN_STEM_OVERLAP * min(len(sa), len(sb))
 
 
+def is_claim_content(attribution: dict[str, Any]) -> bool:
+    """Whether an attribution record's content is a proposition: the analysis's own
+    ``proposition`` field (read from the parse), else a guess from the words alone for
+    records written before the field existed (schema 1.0)."""
+    flag = attribution.get("proposition")
+    if flag is not None:
+        return bool(flag)
+    return looks_like_proposition((attribution.get("content") or {}).get("text") or "")
+
+
 def claims_from_record(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Claim rows (table ``claims``) for one analysis record."""
     aid = str(record["id"])
@@ -126,6 +140,8 @@ def claims_from_record(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         text = content.get("text") or ""
         spans = content.get("spans") or []
         if not spans or len(_WORD_RE.findall(text)) < MIN_CLAIM_WORDS:
+            continue
+        if not is_claim_content(a):
             continue
         if any(s <= c < e for s, e in spans for c in cue_starts):
             # "X said Y had told it that C": the claim is Y's C, relayed by X (the

@@ -193,6 +193,8 @@ def spark_schema(schema: pa.Schema | None = None) -> Any:
             return T.LongType()
         if pa.types.is_float64(t):
             return T.DoubleType()
+        if pa.types.is_boolean(t):
+            return T.BooleanType()
         if pa.types.is_list(t):
             return T.ArrayType(convert(t.value_type), True)
         if pa.types.is_struct(t):

@@ -17,7 +17,8 @@ from typing import Any
 from .article import Article
 from .spans import TextSpan
 
-SCHEMA_VERSION = "1.0.0"
+# 1.1.0: attributions carry "proposition" (optional; absent in 1.0 records).
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,9 @@ class Attribution:
     relayed_by: sources that pass the content on, outermost first
       ("X quoted Y as saying C": source Y, relayed_by (X,)).
     confidence: 0..1, the extractor's estimate that the relation is right.
+    proposition: whether the content states something that can be true or false (a
+      finite declarative clause) rather than a thing, a topic or a question ("criticism
+      of the plan", "whether he would run"); None when not checked (records before 1.1).
     """
 
     id: str
@@ -78,9 +82,10 @@ class Attribution:
     relayed_by: tuple[Source, ...] = ()
     confidence: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)
+    proposition: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "source": self.source.to_dict() if self.source else None,
             "cue": self.cue.to_dict(),
@@ -90,6 +95,9 @@ class Attribution:
             "chain_depth": len(self.relayed_by) + (1 if self.source else 0),
             "confidence": round(self.confidence, 3),
         }
+        if self.proposition is not None:
+            d["proposition"] = self.proposition
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Attribution:
@@ -103,6 +111,7 @@ class Attribution:
             kind=d["kind"],
             relayed_by=tuple(Source.from_dict(r) for r in d.get("relayed_by") or ()),
             confidence=d.get("confidence", 0.5),
+            proposition=d.get("proposition"),
         )
 
 

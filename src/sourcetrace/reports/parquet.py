@@ -4,7 +4,8 @@ The Arrow schema is written out here (not inferred) so every file, and every Spa
 file, has the same types whatever the first rows happen to hold. ``metadata`` and
 ``profile`` are open dictionaries, so they are JSON strings; everything else is a native
 Arrow type (spans are ``list<list<int64>>``). ``read_parquet`` gives back records equal to
-the JSONL ones.
+the JSONL ones. An attribution's ``proposition`` (schema 1.1) is null in the rows of
+older records, which leave it out.
 
     write_parquet(records, "out.parquet")        # records: Analysis.to_dict() dicts
     for record in read_parquet("out.parquet"):   # a file, or a folder of part files
@@ -62,6 +63,7 @@ _ATTRIBUTION = pa.struct(
         ("relayed_by", pa.list_(_SOURCE)),
         ("chain_depth", pa.int64()),
         ("confidence", pa.float64()),
+        ("proposition", pa.bool_()),  # schema 1.1; null in rows of 1.0 records
     ]
 )
 _ACTOR = pa.struct(
@@ -118,6 +120,9 @@ def from_row(row: dict[str, Any]) -> dict[str, Any]:
     for key in JSON_COLUMNS:
         if isinstance(record.get(key), str):
             record[key] = json.loads(record[key])
+    for att in record.get("attributions") or ():
+        if att.get("proposition", False) is None:
+            del att["proposition"]  # the JSONL record leaves an unchecked content unsaid
     return record
 
 

@@ -203,8 +203,11 @@ def create_app(
         min_articles: Annotated[int, Query(ge=1)] = 1,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        disputed: Annotated[bool, Query(description="Only claims another claim disputes")]
+        = False,
     ) -> Response:
-        return views.claims(site, min_articles=min_articles, limit=limit, offset=offset)
+        return views.claims(site, min_articles=min_articles, limit=limit, offset=offset,
+                            disputed=disputed)
 
     @app.get("/api/claims/{claim_id:path}", tags=["claims"],
              summary="One claim: provenance graph, independent origins, timeline")

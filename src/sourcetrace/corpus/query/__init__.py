@@ -14,6 +14,9 @@ web pages want different shapes of the same thing, a keyword says which:
 - ``actor(con, key, by="name"|"id")``, ``find_actors(con, name, limit)``,
   ``list_actors(con, limit, offset=, type_=)``, ``count_actors(con, type_)``;
 - ``search(con, q, outlet=, limit=)``: articles, claims and actors;
+- ``disputes(con, claim_id)``, ``cluster_disputes(con, cluster_id)``,
+  ``disputed_claims(con, limit, offset=)``, ``count_disputes(con)``: claims that
+  contradict each other;
 - ``provenance_graph(nodes, edges, titles)``, ``graph_rows(graph)``: a claim's graph drawn.
 
 Lookups of one thing return None when it is not there; callers say what is missing.
@@ -43,6 +46,7 @@ from .claims import (
     search_claims,
     with_outlet_counts,
 )
+from .disputes import cluster_disputes, count_disputes, disputed_claims, disputes
 from .graph import graph_rows, provenance_graph
 from .overview import outlet_counts, outlet_profiles, overview, stats
 from .rows import name_outlets
@@ -58,8 +62,12 @@ __all__ = [
     "articles",
     "claim",
     "claims",
+    "cluster_disputes",
     "count_actors",
     "count_claims",
+    "count_disputes",
+    "disputed_claims",
+    "disputes",
     "find_actors",
     "graph_rows",
     "list_actors",

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import duckdb
 
+from .disputes import cluster_disputes
 from .graph import provenance_graph
 from .rows import CLUSTER_COLS, dicts, json_value, name_outlets, one, rows
 
@@ -102,9 +103,14 @@ def claim(
 
     view: "tree" (the whole cluster with a provenance tree per claim, for ``corpus claim``
         and the report) or "page" (at most MAX_CLAIM_ROWS claims and MAX_GRAPH_EDGES
-        edges, drawn as ``graph``, for the web page).
+        edges, drawn as ``graph``, for the web page). Both carry ``disputed_by``: at most
+        MAX_CLAIM_ROWS disputes (``cluster_disputes``) of the cluster's claims.
     """
-    return _claim_tree(con, cluster_id) if view == "tree" else _claim_page(con, cluster_id)
+    out = _claim_tree(con, cluster_id) if view == "tree" else _claim_page(con, cluster_id)
+    if out is not None:
+        # The claims of other clusters that contradict this one's ("disputed by").
+        out["disputed_by"] = cluster_disputes(con, cluster_id, limit=MAX_CLAIM_ROWS)
+    return out
 
 
 def _claim_tree(con: duckdb.DuckDBPyConnection, cluster_id: str) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ import duckdb
 from ...model.types import NAMED_TYPES
 from .articles import articles
 from .claims import with_outlet_counts
+from .disputes import count_disputes
 from .rows import CLUSTER_COLS, one, rows
 
 
@@ -33,7 +34,8 @@ def outlet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, Any]:
-    """Counts, per-outlet sourcing shares, and the claims worth a look first."""
+    """Counts (``disputes`` among them), per-outlet sourcing shares, and the claims worth a
+    look first."""
     counts = one(
         con,
         """SELECT
@@ -46,6 +48,8 @@ def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, An
              (SELECT count(*) FROM claims) AS claims,
              (SELECT count(*) FROM clusters) AS clusters""",
     )
+    if counts is not None:
+        counts["disputes"] = count_disputes(con)
     return {
         "counts": counts,
         "outlets": outlet_profiles(con),

@@ -16,12 +16,20 @@ from ..render import spread_chart
 from .base import Format, Site, found
 
 
-def claims(site: Site, *, min_articles: int = 1, limit: int = 50, offset: int = 0
-           ) -> Response:
+def claims(site: Site, *, min_articles: int = 1, limit: int = 50, offset: int = 0,
+           disputed: bool = False) -> Response:
     """Claim clusters by number of articles (then fewest origins), with the total.
 
+    disputed: only clusters holding a disputed claim (with ``n_disputes``), most
+        disputed first; the total is then the number of disputes.
     JSON only: the pages show claims on the overview, the search page and each claim's own.
     """
+    if disputed:
+        with site.store.connection() as con:
+            return JSONResponse({
+                "total_disputes": query.count_disputes(con),
+                "claims": query.disputed_claims(con, limit, offset=offset),
+            })
     with site.store.connection() as con:
         data = {
             "total": query.count_claims(con, min_articles),
