@@ -8,7 +8,8 @@ A corpus is one DuckDB file. Tables in two groups:
 - *Derived* tables are recomputed from the stored ones on every build (cheap next to
   analysis and embedding, and it keeps cross-article merges consistent when articles
   are added): ``actors``, ``actor_aliases``, ``actor_evidence``, ``clusters``,
-  ``claim_links``, ``disputes``, ``provenance_nodes``, ``provenance_edges``, ``origins``, ``timeline``.
+  ``claim_links``, ``disputes``, ``provenance_nodes``, ``provenance_edges``, ``origins``,
+  ``timeline``.
 
 Offsets are ``[start, end)`` character offsets into ``articles.text``. Columns holding
 lists of spans are JSON text (``[[s, e], ...]``). Table and column names are a contract
