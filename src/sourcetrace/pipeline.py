@@ -21,14 +21,14 @@ from spacy.tokens import Doc
 from .actors import AliasTable, doc_mentions, resolve_actors, retype_actors
 from .attributions.encoder import Encoder, load_encoder
 from .attributions.extract import extract_attributions
-from .attributions.quotes import Quote, find_quotes
+from .attributions.quotes import MAX_QUOTES, Quote, find_quotes
 from .labels import find_labels
 from .link import MentionIndex, link_sources
-from .model.article import Article
+from .model.article import Article, printable_path
 from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .model.record import Analysis, Label
 from .model.spans import Offsets
-from .nlp import load_nlp
+from .nlp import MAX_SENTENCE_TOKENS, SENTENCE_CUTS, load_nlp
 from .profile import sourcing_profile
 from .voice import find_unattributed
 
@@ -258,6 +258,7 @@ class Pipeline:
         # Words inside quotation marks are the source's; a paraphrase is the writer's
         # wording, so labels there count as the writer's (with the attribution noted).
         quotes = find_quotes(text)
+        _report_bounds(article, doc, quotes.dropped)
         attributed = [(a.id, _quoted_parts(quotes, a.content.spans)) for a in attributions]
         labels: list[Label] = find_labels(
             doc, actor_of, attributed, excluded=excluded,
@@ -290,3 +291,14 @@ def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Off
             if q.start < e and s < q.end:
                 out.append((max(s, q.start), min(e, q.end)))
     return out
+
+
+def _report_bounds(article: Article, doc: Doc, dropped_quotes: int) -> None:
+    """One warning line per cost bound an article hit (docs/reliability.md)."""
+    if cuts := doc.user_data.get(SENTENCE_CUTS):
+        logger.warning("%s: a sentence ran past %d tokens; the parser was given a boundary "
+                       "every %d tokens there (%d cuts)", printable_path(article.path),
+                       MAX_SENTENCE_TOKENS, MAX_SENTENCE_TOKENS, cuts)
+    if dropped_quotes:
+        logger.warning("%s: more than %d quotations; the %d after them were not paired",
+                       printable_path(article.path), MAX_QUOTES, dropped_quotes)
