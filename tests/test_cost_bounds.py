@@ -10,7 +10,8 @@ from sourcetrace.attributions.quotes import MAX_QUOTES, find_quotes
 from sourcetrace.ingest import article_from_text
 from sourcetrace.nlp import MAX_SENTENCE_TOKENS, SENTENCE_CUTS
 
-WORDS = "harbour ferry council tide bridge pier crane dock rope gull".split()
+WORDS = ["harbour", "ferry", "council", "tide", "bridge", "pier", "crane", "dock", "rope",
+         "gull"]
 
 
 def _run_on(n_words: int) -> str:

@@ -163,6 +163,10 @@ def _read_plain(
     """An uncompressed WARC: a damaged record gets an error row, and reading goes on at
     the next line that starts a WARC record. A file that ends inside the damage gets one
     error for the file, as before."""
+    if not _looks_like_warc(f.read(64)):
+        # warcio reads a few bytes of junk ("W") as no records at all: never skip quietly.
+        yield BadInputError(path, "truncated or corrupt WARC after record 0")
+        return
     pos, first = 0, 1
     while True:
         f.seek(pos)

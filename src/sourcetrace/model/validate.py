@@ -116,10 +116,8 @@ def validate_record(obj: Any, where: str) -> Record:
     if ident is None:
         raise BadInputError(where, '"id" is missing or empty')
     out["id"] = ident
-    path = obj.get("path")
-    if path is not None and not isinstance(path, str):
-        out["path"] = string_field(path, "path", where)
-    no_surrogate("path", out.get("path"), where)
+    if "path" in obj:
+        out["path"] = string_field(obj["path"], "path", where) or ""
     meta = obj.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise BadInputError(where, f'"metadata" must be an object (got {_kind(meta)})')
@@ -132,15 +130,9 @@ def validate_record(obj: Any, where: str) -> Record:
     out["actors"] = check.items(obj, "actors", check.actor)
     out["unattributed"] = check.items(obj, "unattributed", check.assertion)
     out["labels"] = check.items(obj, "labels", check.label)
-    for key in ("profile", *(k for k in out if k not in _CHECKED)):
-        _no_surrogate_in(key, out.get(key), where)
+    # Keys the checks keep as they are (and profile) may hold one too.
+    _no_surrogate_in("record", out, where)
     return out
-
-
-# Top-level keys validate_record checks field by field (the rest are searched for
-# surrogates only).
-_CHECKED = frozenset({"schema_version", "id", "path", "text", "metadata", "profile",
-                      "excluded", "attributions", "actors", "unattributed", "labels"})
 
 
 class _Checker:
@@ -310,7 +302,7 @@ def find_surrogate(value: Any) -> tuple[str, int, str] | None:
 def _no_surrogate_in(key: str, value: Any, where: str) -> None:
     if (hit := find_surrogate(value)) is not None:
         path, at, ch = hit
-        shown = f"{key}.{path}" if path else key
+        shown = path if key == "record" else f"{key}.{path}" if path else key
         raise BadInputError(
             where, f'"{shown}" holds a lone surrogate (U+{ord(ch):04X}) at character {at}')
 
