@@ -142,7 +142,7 @@ def analyze(
             f"works with {' or '.join(RESUMABLE)} output, not {chosen}", param_hint="--resume"
         )
     show_progress = (len(paths) > 1 or any(os.path.isdir(p) for p in paths)) and not (
-        not to_file and chosen == "text" and sys.stdout.isatty()
+        not to_file and chosen == "text" and sys.stdout is not None and sys.stdout.isatty()
     )
     code = run_batch(
         paths,
@@ -191,7 +191,7 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
         return fmt
     if output not in (None, "-"):
         return format_for_path(output) or "jsonl"
-    return "text" if sys.stdout.isatty() else "jsonl"
+    return "text" if sys.stdout is not None and sys.stdout.isatty() else "jsonl"
 
 
 def demo(

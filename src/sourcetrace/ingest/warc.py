@@ -173,6 +173,9 @@ def _read_plain(
         try:
             for item in _read_records(f, path, select, seen, first=first, strict=True):
                 if isinstance(item, int):
+                    if item == 0:
+                        # A header cut before its end reads as no record at all.
+                        yield BadInputError(path, "truncated or corrupt WARC after record 0")
                     return
                 yield item
         except _Damage as d:
