@@ -161,7 +161,8 @@ class Cases:
     def warc_record_bomb(self) -> tuple[Run, str]:
         head = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/\r\n"
                 b"Content-Type: application/http; msgtype=response\r\n"
-                + f"Content-Length: {BOMB_BYTES}\r\n\r\n".encode())
+                + f"Content-Length: {BOMB_BYTES}\r\n\r\n".encode()
+                + b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n")
         return self._bomb("record.warc.gz", head)
 
     # cost ------------------------------------------------------------------------------

@@ -49,3 +49,22 @@ def test_each_bound_hit_is_one_warning_naming_the_article(pipeline, caplog):
     for att in analysis.attributions:
         for s, e in att.content.spans:
             assert 0 <= s <= e <= len(text)
+
+
+def test_a_long_text_is_parsed_in_pieces_with_its_text_and_offsets(pipeline, monkeypatch):
+    import sourcetrace.nlp as nlp_mod
+
+    monkeypatch.setattr(nlp_mod, "MAX_PARSE_CHARS", 2000)
+    sentence = "The harbour council said on Monday that the ferry would run in June. "
+    long_text = sentence * 60 + "\n\n" + sentence * 40
+    short = "Mayor Lena Osk said the pier is closed."
+    items = [(short, "a"), (long_text, "b"), (short, "c")]
+    out = list(nlp_mod.pipe_bounded(pipeline.nlp, items, batch_size=8))
+    assert [ctx for _doc, ctx in out] == ["a", "b", "c"]
+    doc = out[1][0]
+    assert doc.text == long_text and doc.user_data[nlp_mod.PARSE_PIECES] >= 4
+    assert all(long_text[t.idx : t.idx + len(t)] == t.text for t in doc)
+    whole = pipeline.nlp(short)
+    assert [t.tag_ for t in out[0][0]] == [t.tag_ for t in whole]
+    assert [t.dep_ for t in out[2][0]] == [t.dep_ for t in whole]
+    assert all(len(p) <= 2000 for p in nlp_mod.split_for_parse(long_text))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import spacy
 from spacy.language import Language
@@ -23,6 +23,13 @@ MAX_LENGTH = 2_100_000
 MAX_SENTENCE_TOKENS = 400
 # doc.user_data key: how many cuts sentence_bound made (the pipeline reports it).
 SENTENCE_CUTS = "sourcetrace_sentence_cuts"
+# Longest piece of text parsed as one Doc: spaCy's memory grows with the Doc (a 300k-
+# character text peaked at 1.2 GB, 1.5M characters at 4.8 GB). A longer text is parsed in
+# pieces cut at a line break or space and joined with Doc.from_docs, so its text and
+# every offset are the original's. The longest PolNeAR text has 47k characters.
+MAX_PARSE_CHARS = 100_000
+# doc.user_data key: how many pieces a long text was parsed in.
+PARSE_PIECES = "sourcetrace_parse_pieces"
 
 
 @Language.component(
@@ -57,6 +64,62 @@ def sentence_bound(doc: Doc) -> Doc:
     if cuts:
         doc.user_data[SENTENCE_CUTS] = cuts
     return doc
+
+
+T = TypeVar("T")
+
+
+def split_for_parse(text: str, limit: int | None = None) -> list[str]:
+    """``text`` in pieces of at most ``limit`` (default MAX_PARSE_CHARS) characters that
+    join back to it, each cut after the last line break in its window, else the last
+    space, else at the limit."""
+    limit = MAX_PARSE_CHARS if limit is None else limit
+    pieces, pos = [], 0
+    while len(text) - pos > limit:
+        window = text[pos : pos + limit]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or limit
+        pieces.append(text[pos : pos + cut])
+        pos += cut
+    pieces.append(text[pos:])
+    return pieces
+
+
+def pipe_bounded(
+    nlp: Language, items: Iterable[tuple[str, T]], *, batch_size: int
+) -> Iterator[tuple[Doc, T]]:
+    """``nlp.pipe(items, as_tuples=True)``, in order, parsing at most ``batch_size`` texts
+    and MAX_PARSE_CHARS characters at a time (spaCy's memory follows what one batch holds).
+    A longer text is parsed piece by piece (``split_for_parse``) and comes out as one Doc.
+    """
+    batch: list[tuple[str, T]] = []
+    chars = 0
+    for text, ctx in items:
+        if len(text) > MAX_PARSE_CHARS:
+            yield from _parse_batch(nlp, batch)
+            batch, chars = [], 0
+            yield _parse_long(nlp, text), ctx
+            continue
+        if batch and (len(batch) >= batch_size or chars + len(text) > MAX_PARSE_CHARS):
+            yield from _parse_batch(nlp, batch)
+            batch, chars = [], 0
+        batch.append((text, ctx))
+        chars += len(text)
+    yield from _parse_batch(nlp, batch)
+
+
+def _parse_batch(nlp: Language, batch: list[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
+    if batch:
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
+
+def _parse_long(nlp: Language, text: str) -> Doc:
+    parts = [nlp(part) for part in split_for_parse(text)]
+    cuts = sum(d.user_data.pop(SENTENCE_CUTS, 0) for d in parts)  # from_docs drops it
+    merged = Doc.from_docs(parts, ensure_whitespace=False)
+    if cuts:
+        merged.user_data[SENTENCE_CUTS] = cuts
+    merged.user_data[PARSE_PIECES] = len(parts)
+    return merged
 
 
 def load_nlp(patterns: Sequence[dict[str, Any]] = (), *, fast: bool = False) -> Language:

@@ -28,7 +28,14 @@ from .model.article import Article, printable_path
 from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .model.record import Analysis, Label
 from .model.spans import Offsets
-from .nlp import MAX_SENTENCE_TOKENS, SENTENCE_CUTS, load_nlp
+from .nlp import (
+    MAX_PARSE_CHARS,
+    MAX_SENTENCE_TOKENS,
+    PARSE_PIECES,
+    SENTENCE_CUTS,
+    load_nlp,
+    pipe_bounded,
+)
 from .profile import sourcing_profile
 from .voice import find_unattributed
 
@@ -192,7 +199,7 @@ class Pipeline:
         """
         if self.encoder is None:
             stream = ((a.text, a) for a in articles)
-            parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
+            parsed = pipe_bounded(self.nlp, stream, batch_size=self.batch_size)
             for batch in batched(parsed, self.batch_size):
                 yield from self._finish(batch, [None] * len(batch))
             return
@@ -203,7 +210,8 @@ class Pipeline:
             for articles_batch in batched(articles, self.batch_size):
                 texts = [a.text for a in articles_batch]
                 tagging = pool.submit(self._tag, texts)
-                docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
+                docs = [d for d, _ in pipe_bounded(
+                    self.nlp, ((t, None) for t in texts), batch_size=self.batch_size)]
                 pairs = list(zip(docs, articles_batch, strict=True))
                 yield from self._finish(pairs, tagging.result())
 
@@ -299,6 +307,9 @@ def _report_bounds(article: Article, doc: Doc, dropped_quotes: int) -> None:
         logger.warning("%s: a sentence ran past %d tokens; the parser was given a boundary "
                        "every %d tokens there (%d cuts)", printable_path(article.path),
                        MAX_SENTENCE_TOKENS, MAX_SENTENCE_TOKENS, cuts)
+    if pieces := doc.user_data.get(PARSE_PIECES):
+        logger.warning("%s: %d characters; parsed in %d pieces of at most %d", printable_path(
+            article.path), len(doc.text), pieces, MAX_PARSE_CHARS)
     if dropped_quotes:
         logger.warning("%s: more than %d quotations; the %d after them were not paired",
                        printable_path(article.path), MAX_QUOTES, dropped_quotes)
