@@ -68,3 +68,15 @@ def test_a_long_text_is_parsed_in_pieces_with_its_text_and_offsets(pipeline, mon
     assert [t.tag_ for t in out[0][0]] == [t.tag_ for t in whole]
     assert [t.dep_ for t in out[2][0]] == [t.dep_ for t in whole]
     assert all(len(p) <= 2000 for p in nlp_mod.split_for_parse(long_text))
+
+
+def test_a_long_run_without_spaces_is_cut_for_the_tokenizer(pipeline):
+    from sourcetrace.nlp import MAX_RUN_CHARS, PARSE_PIECES, pipe_bounded, split_for_parse
+
+    # The tokenizer's cost grows with a run's length squared (quote marks in a row).
+    text = 'A note. "' + '"' * (3 * MAX_RUN_CHARS) + " ends here."
+    pieces = split_for_parse(text)
+    assert "".join(pieces) == text
+    assert all(len(run) <= MAX_RUN_CHARS for p in pieces for run in p.split())
+    ((doc, _),) = pipe_bounded(pipeline.nlp, [(text, None)], batch_size=4)
+    assert doc.text == text and doc.user_data[PARSE_PIECES] == len(pieces)
