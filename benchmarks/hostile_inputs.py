@@ -283,10 +283,12 @@ class Cases:
 
     def resume_abs(self) -> tuple[Run, str]:
         out = self.tmp / "resume.jsonl"
-        cli("analyze", "good.txt", "-o", str(out), cwd=self.tmp)
+        first = cli("analyze", "good.txt", "-o", str(out), cwd=self.tmp)
         r = cli("analyze", str(self.good.resolve()), "-o", str(out), "--resume")
         n = len(out.read_text("utf-8").splitlines())
-        return r, f"{n} record in the output after resume (1 expected)"
+        said = " ".join(x.strip() for x in r.out.splitlines() if x.strip())[:120]
+        return r, (f"first run exit {first.rc}; {n} record in the output after resume "
+                   f"(1 expected); printed: {said or 'nothing'}")
 
     def sigterm(self) -> tuple[Run, str]:
         folder = self.tmp / "many"
