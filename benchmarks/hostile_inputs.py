@@ -78,8 +78,12 @@ def cli(*args: str, **kw) -> Run:
 def note_lines(out: str, *needles: str) -> str:
     """The first output line holding each needle (what the case printed)."""
     found = []
+    joined = " ".join(out.split())  # the log handler wraps long warnings
     for needle in needles:
         line = next((x.strip() for x in out.splitlines() if needle in x), None)
+        if line is None and needle in joined:
+            at = joined.index(needle)
+            line = joined[max(0, at - 50) : at + 60]
         found.append(line[:110] if line else f"(no line with {needle!r})")
     return "; ".join(found)
 
@@ -284,7 +288,9 @@ class Cases:
     def resume_abs(self) -> tuple[Run, str]:
         out = self.tmp / "resume.jsonl"
         first = cli("analyze", "good.txt", "-o", str(out), cwd=self.tmp)
-        r = cli("analyze", str(self.good.resolve()), "-o", str(out), "--resume")
+        # Same folder: a relative path in the output is read against the resuming cwd.
+        r = cli("analyze", str(self.good.resolve()), "-o", str(out), "--resume",
+                cwd=self.tmp)
         n = len(out.read_text("utf-8").splitlines())
         said = " ".join(x.strip() for x in r.out.splitlines() if x.strip())[:120]
         return r, (f"first run exit {first.rc}; {n} record in the output after resume "
