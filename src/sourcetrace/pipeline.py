@@ -23,15 +23,22 @@ from .actors import AliasTable, doc_mentions, resolve_actors, retype_actors
 from .attributions.encoder import Encoder, load_encoder
 from .attributions.extract import extract_attributions
 from .attributions.proposition import is_proposition
-from .attributions.quotes import Quote, find_quotes
+from .attributions.quotes import MAX_QUOTES, Quote, find_quotes
 from .labels import find_labels
 from .link import MentionIndex, link_sources
-from .model.article import Article
+from .model.article import Article, printable_path
 from .model.errors import BadInputError, ConfigError, SourcetraceError
 from .model.newlines import NewlineMap, normalize_article, restore_analysis
 from .model.record import Analysis, Label
 from .model.spans import Offsets
-from .nlp import load_nlp
+from .nlp import (
+    MAX_PARSE_CHARS,
+    MAX_SENTENCE_TOKENS,
+    PARSE_PIECES,
+    SENTENCE_CUTS,
+    load_nlp,
+    pipe_bounded,
+)
 from .profile import sourcing_profile
 from .voice import find_unattributed
 
@@ -215,7 +222,7 @@ class Pipeline:
     def _analyze_lf(self, articles: Iterable[Article]) -> Iterator[Analysis | BadInputError]:
         if self.encoder is None:
             stream = ((a.text, a) for a in articles)
-            parsed = self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size)
+            parsed = pipe_bounded(self.nlp, stream, batch_size=self.batch_size)
             for batch in batched(parsed, self.batch_size):
                 yield from self._finish(batch, [None] * len(batch))
             return
@@ -226,7 +233,8 @@ class Pipeline:
             for articles_batch in batched(articles, self.batch_size):
                 texts = [a.text for a in articles_batch]
                 tagging = pool.submit(self._tag, texts)
-                docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
+                docs = [d for d, _ in pipe_bounded(
+                    self.nlp, ((t, None) for t in texts), batch_size=self.batch_size)]
                 pairs = list(zip(docs, articles_batch, strict=True))
                 yield from self._finish(pairs, tagging.result())
 
@@ -284,6 +292,7 @@ class Pipeline:
         # Words inside quotation marks are the source's; a paraphrase is the writer's
         # wording, so labels there count as the writer's (with the attribution noted).
         quotes = find_quotes(text)
+        _report_bounds(article, doc, quotes.dropped)
         attributed = [(a.id, _quoted_parts(quotes, a.content.spans)) for a in attributions]
         labels: list[Label] = find_labels(
             doc, actor_of, attributed, excluded=excluded,
@@ -316,3 +325,17 @@ def _quoted_parts(quotes: Sequence[Quote], spans: Sequence[Offsets]) -> list[Off
             if q.start < e and s < q.end:
                 out.append((max(s, q.start), min(e, q.end)))
     return out
+
+
+def _report_bounds(article: Article, doc: Doc, dropped_quotes: int) -> None:
+    """One warning line per cost bound an article hit (docs/reliability.md)."""
+    if cuts := doc.user_data.get(SENTENCE_CUTS):
+        logger.warning("%s: a sentence ran past %d tokens; the parser was given a boundary "
+                       "every %d tokens there (%d cuts)", printable_path(article.path),
+                       MAX_SENTENCE_TOKENS, MAX_SENTENCE_TOKENS, cuts)
+    if pieces := doc.user_data.get(PARSE_PIECES):
+        logger.warning("%s: %d characters; parsed in %d pieces of at most %d", printable_path(
+            article.path), len(doc.text), pieces, MAX_PARSE_CHARS)
+    if dropped_quotes:
+        logger.warning("%s: more than %d quotations; the %d after them were not paired",
+                       printable_path(article.path), MAX_QUOTES, dropped_quotes)

@@ -101,15 +101,15 @@ def test_foreign_and_corrupt_files_are_refused(tmp_path, records):
         connect(str(other))
 
 
-def test_other_schema_major_version_is_one_error(tmp_path, records):
+def test_other_schema_major_version_is_one_error_per_record(tmp_path, records):
     from sourcetrace.corpus.records import read_record_jsonl
 
     path = tmp_path / "future.jsonl"
-    recs = [dict(r, schema_version="2.0.0") for r in records]
+    recs = [dict(r, schema_version="2.0.0") for r in records[:2]] + [records[2]]
     path.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
     out = list(read_record_jsonl(str(path)))
-    assert len(out) == 1 and isinstance(out[0], BadInputError)
-    assert "schema_version '2.0.0'" in str(out[0])
+    assert [isinstance(x, BadInputError) for x in out] == [True, True, False]
+    assert str(out[1]).startswith(f"{path}#2: schema_version '2.0.0'")
 
 
 def test_bad_alias_file_fails_before_any_write(tmp_path, records):

@@ -65,7 +65,7 @@ def test_errors_are_one_line(tmp_path, built, records):
     res = run(app, ["corpus", "build", str(future), "--db", str(built), "--embedder",
                     "hashing"])
     assert res.exit_code == 3
-    assert f"error: {future}: schema_version '2.1.0' is not supported" in res.output
+    assert f"error: {future}#1: schema_version '2.1.0' is not supported" in res.output
 
 
 def test_export_of_a_corpus_from_before_the_band_table(tmp_path, built):

@@ -18,7 +18,7 @@ The stages, one module each:
 
 from __future__ import annotations
 
-from .aliases import AliasEntry, AliasTable, parse_yaml
+from .aliases import AliasEntry, AliasTable, load_yaml, parse_entries, parse_yaml
 from .defined import find_defined_aliases
 from .mentions import (
     COMPANY_NAME_WORDS,
@@ -51,8 +51,10 @@ __all__ = [
     "doc_mentions",
     "find_defined_aliases",
     "fuzzy_score",
+    "load_yaml",
     "mentions_from_doc",
     "normalise_name",
+    "parse_entries",
     "parse_yaml",
     "resolve_actors",
     "retype_actors",

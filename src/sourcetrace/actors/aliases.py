@@ -55,7 +55,6 @@ from .names import (
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_SCORE,
     compact_key,
-    dedupe,
     fuzzy_score,
     normalise_name,
     secondary_key,
@@ -90,15 +89,35 @@ def _default_label(type_: str) -> str:
     return "PERSON" if type_ == "person" else "ORG"
 
 
+@dataclass(slots=True)
+class _Draft:
+    """An entry while the table is built: aliases an insertion-ordered set, so merging
+    many rows into one entry costs each alias once (AliasEntry is frozen from it)."""
+
+    name: str
+    type: str
+    aliases: dict[str, None]
+    label: str
+    seq: int  # position in the table's order (later entries win ties)
+
+
 class AliasTable:
     """Canonical name -> (type, aliases), with normalised-key lookup.
 
     Build with ``AliasTable.builtin()`` or ``AliasTable.load(paths)``; add entries with
-    ``add`` or whole files with ``add_file``.
+    ``add`` or whole files with ``add_file``. Adding is linear: the key -> entry index a
+    merge needs is kept up to date entry by entry (``_by_name_key``, ``_by_alias_key``);
+    the lookup indexes are rebuilt once, at the first query after a change.
     """
 
     def __init__(self, entries: Iterable[AliasEntry] = ()) -> None:
+        self._drafts: dict[str, _Draft] = {}
+        self._seq = 0
+        # compact key -> names of the entries holding it, as a name / as an alias.
+        self._by_name_key: dict[str, dict[str, None]] = {}
+        self._by_alias_key: dict[str, dict[str, None]] = {}
         self._entries: dict[str, AliasEntry] = {}
+        self._keys: dict[str, tuple[str, str]] = {}  # surface -> (normalised, compact key)
         self._dirty = True
         self._index: dict[str, str] = {}
         self._secondary: dict[str, str | None] = {}
@@ -153,62 +172,106 @@ class AliasTable:
         target = None if split else self._canonical_for(name)
         if target is None:
             type_ = type or DEFAULT_TYPE
-            old = self._entries.pop(name, None)  # split: replace an entry of the same name
+            old = self._drafts.pop(name, None)  # split: replace an entry of the same name
             if old is not None:
                 logger.debug("alias entry %r replaced", name)
-            self._entries[name] = AliasEntry(
-                name,
-                type_,
-                dedupe(a for a in aliases if a != name),
-                label or _default_label(type_),
-            )
+                self._unindex(old)
+            self._seq += 1
+            draft = _Draft(name, type_, {}, label or _default_label(type_), self._seq)
+            self._drafts[name] = draft
+            self._index_key(self._by_name_key, name, name)
+            self._add_aliases(draft, (a for a in aliases if a != name))
         else:
-            old = self._entries[target]
-            type_ = type or old.type
-            extra = [name, *aliases] if name != old.name else list(aliases)
-            self._entries[target] = AliasEntry(
-                old.name,
-                type_,
-                dedupe(a for a in (*old.aliases, *extra) if a != old.name),
-                label or (old.label if type is None else _default_label(type_)),
-            )
+            draft = self._drafts[target]
+            type_ = type or draft.type
+            draft.label = label or (draft.label if type is None else _default_label(type_))
+            draft.type = type_
+            extra = [name, *aliases] if name != draft.name else list(aliases)
+            if draft.aliases.pop(draft.name, 0) is None:
+                # A padded alias (" X ") kept as the name itself at creation is dropped by
+                # the next merge, as names.dedupe over the joined lists did.
+                holders = self._by_alias_key.get(self._key(draft.name)[1], {})
+                holders.pop(draft.name, None)
+            self._add_aliases(draft, (a for a in extra if a != draft.name))
         self._dirty = True
 
+    def _add_aliases(self, draft: _Draft, aliases: Iterable[str]) -> None:
+        # names.dedupe's rule (stripped, non-empty, first kept), one alias at a time.
+        for alias in aliases:
+            alias = alias.strip()
+            if alias and alias not in draft.aliases:
+                draft.aliases[alias] = None
+                self._index_key(self._by_alias_key, alias, draft.name)
+
+    def _key(self, surface: str) -> tuple[str, str]:
+        """(normalised name, compact key) of a surface, computed once per surface: name
+        folding is most of the cost of loading a large alias file."""
+        keys = self._keys.get(surface)
+        if keys is None:
+            norm = normalise_name(surface)
+            keys = self._keys[surface] = (norm, compact_key(norm))
+        return keys
+
+    def _index_key(self, index: dict[str, dict[str, None]], surface: str, name: str) -> None:
+        key = self._key(surface)[1]
+        if key:
+            index.setdefault(key, {})[name] = None
+
+    def _unindex(self, draft: _Draft) -> None:
+        for index, surfaces in ((self._by_name_key, (draft.name,)),
+                                (self._by_alias_key, draft.aliases)):
+            for surface in surfaces:
+                holders = index.get(self._key(surface)[1])
+                if holders is not None:
+                    holders.pop(draft.name, None)
+
     def _canonical_for(self, name: str) -> str | None:
-        if name in self._entries:
+        """The entry a new name merges into: the one whose name has its key, else the one
+        with such an alias; the latest in table order wins (as in ``_reindex``)."""
+        if name in self._drafts:
             return name
-        self._reindex()
-        return self._index.get(compact_key(normalise_name(name)))
+        key = self._key(name)[1]
+        if not key:
+            return None
+        for index in (self._by_name_key, self._by_alias_key):
+            holders = index.get(key)
+            if holders:
+                return max(holders, key=lambda n: self._drafts[n].seq)
+        return None
 
     def _reindex(self) -> None:
         if not self._dirty:
             return
+        self._entries = {
+            d.name: AliasEntry(d.name, d.type, tuple(d.aliases), d.label)
+            for d in self._drafts.values()
+        }
         index: dict[str, str] = {}
         secondary: dict[str, str | None] = {}
         # Aliases first, then names, so that a canonical name beats another entry's alias;
         # within each pass later entries win.
         for entry in self._entries.values():
             for alias in entry.aliases:
-                key = compact_key(normalise_name(alias))
+                key = self._key(alias)[1]
                 if key:
                     index[key] = entry.name
         for entry in self._entries.values():
-            key = compact_key(normalise_name(entry.name))
+            key = self._key(entry.name)[1]
             if key:
                 index[key] = entry.name
         fuzzy_keys: list[str] = []
         fuzzy_names: list[str] = []
         for entry in self._entries.values():
             for surface in entry.surfaces:
-                key = normalise_name(surface)
-                if index.get(compact_key(key)) != entry.name:
+                key, compact = self._key(surface)
+                if index.get(compact) != entry.name:
                     continue
                 sk = compact_key(secondary_key(key))
                 if sk in secondary and secondary[sk] != entry.name:
                     secondary[sk] = None  # ambiguous: two entries share it
                 else:
                     secondary[sk] = entry.name
-                if len(compact_key(key)) >= FUZZY_MIN_LENGTH:
+                if len(compact) >= FUZZY_MIN_LENGTH:
                     fuzzy_keys.append(key)
                     fuzzy_names.append(entry.name)
         self._index, self._secondary = index, secondary
@@ -218,9 +281,10 @@ class AliasTable:
     # -- queries ----------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._drafts)
 
     def __iter__(self):
+        self._reindex()
         return iter(tuple(self._entries.values()))
 
     def __contains__(self, surface: object) -> bool:
@@ -228,6 +292,7 @@ class AliasTable:
 
     def get(self, name: str) -> AliasEntry | None:
         """The entry with this canonical name, or None."""
+        self._reindex()
         return self._entries.get(name)
 
     def lookup(self, surface: str, *, fuzzy: bool = True) -> AliasEntry | None:
@@ -274,7 +339,7 @@ class AliasTable:
         seen: set[tuple[str, str]] = set()
         for entry in self._entries.values():
             for surface in entry.surfaces:
-                if self._index.get(compact_key(normalise_name(surface))) != entry.name:
+                if self._index.get(self._key(surface)[1]) != entry.name:
                     continue
                 if (entry.label, surface) in seen:
                     continue
@@ -316,22 +381,94 @@ def _read_alias_file(path: Path) -> list[dict[str, Any]]:
 def _check_type(type_: Any, where: str, path: str) -> str | None:
     if type_ is None or type_ == "":
         return None
-    if type_ not in SOURCE_TYPES:
+    if not isinstance(type_, str) or type_ not in SOURCE_TYPES:
         raise ConfigError(
             f"{path}: {where}: unknown type {type_!r} (one of {', '.join(SOURCE_TYPES)})"
         )
     return str(type_)
 
 
-def parse_yaml(text: str, path: str) -> list[dict[str, Any]]:
+# Bounds on what one YAML file may cost (alias files, the corpus merge/forbid file). An
+# alias file is three levels deep (list, entry, aliases); 64 leaves room for any layout and
+# stops C-level recursion long before it could overflow the stack (libyaml's composer
+# crashed the process at 100,000 levels).
+MAX_YAML_DEPTH = 64
+# Nodes that anchors and aliases (&a / *a, <<: *a) may add to a file beyond its own:
+# one 5,000-name list reused 5,000 times (a 153 KB file) expanded to 25M names and took a
+# corpus build to 2.9 GB. Ordinary reuse (shared defaults) adds a few nodes an entry.
+MAX_YAML_ALIAS_NODES = 100_000
+
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+def load_yaml(text: str, path: str) -> Any:
+    """``yaml.safe_load`` with bounds: nesting past MAX_YAML_DEPTH, alias expansion past
+    MAX_YAML_ALIAS_NODES, a self-referring alias or invalid YAML is a ConfigError naming
+    the file and line, before anything is built.
+
+    RETURNS: the document's data (None for an empty one). RAISES ConfigError.
+    """
     try:
-        data = yaml.safe_load(text)
+        _check_yaml_events(text, path)
+        loader = _SAFE_LOADER(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         reason = " ".join(f"invalid YAML{where}: {problem}".split())
         raise ConfigError(f"{path}: {reason}") from None
+
+
+def _check_yaml_events(text: str, path: str) -> None:
+    """One pass over the parser's events (iterative, so depth cannot crash it) counting
+    nesting and the nodes each alias stands for; RAISES ConfigError past a bound."""
+    sizes: dict[str, int] = {}  # anchor -> nodes of the anchored value, aliases expanded
+    stack: list[list[Any]] = [[0, None]]  # [nodes so far, anchor] per open collection
+    added = 0
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) > MAX_YAML_DEPTH:
+                raise ConfigError(
+                    f"{path}: YAML nested deeper than {MAX_YAML_DEPTH} levels (line {line})")
+            stack.append([0, event.anchor])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            count, anchor = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = count + 1
+            stack[-1][0] += count + 1
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            stack[-1][0] += 1
+        elif isinstance(event, yaml.AliasEvent):
+            if any(frame[1] == event.anchor for frame in stack):
+                raise ConfigError(
+                    f"{path}: YAML alias *{event.anchor} refers to itself (line {line})")
+            size = sizes.get(event.anchor, 1)  # an unknown anchor: the loader says so
+            stack[-1][0] += size
+            added += size
+            if added > MAX_YAML_ALIAS_NODES:
+                raise ConfigError(
+                    f"{path}: YAML aliases expand past {MAX_YAML_ALIAS_NODES} nodes "
+                    f"(*{event.anchor} at line {line}); write the entries out instead of "
+                    "reusing anchors")
+
+
+def parse_yaml(text: str, path: str) -> list[dict[str, Any]]:
+    """Alias entries of a YAML alias file (see the module docstring); RAISES ConfigError."""
+    return parse_entries(load_yaml(text, path), path)
+
+
+def parse_entries(data: Any, path: str) -> list[dict[str, Any]]:
+    """Alias entries from loaded YAML data (a list of entries, or None for none).
+
+    RAISES ConfigError "<path>: entry N: <reason>" for the first bad entry.
+    """
     if data is None:
         return []
     if not isinstance(data, list):
@@ -353,7 +490,7 @@ def parse_yaml(text: str, path: str) -> list[dict[str, Any]]:
         if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
             raise ConfigError(f"{path}: {where} ({name}): 'aliases' must be a list of strings")
         label = item.get("label")
-        if label is not None and label not in _PATTERN_LABELS:
+        if label is not None and (not isinstance(label, str) or label not in _PATTERN_LABELS):
             raise ConfigError(
                 f"{path}: {where} ({name}): unknown label {label!r} "
                 f"(one of {', '.join(sorted(_PATTERN_LABELS))})"

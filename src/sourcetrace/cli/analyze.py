@@ -166,7 +166,7 @@ def analyze(
             f"works with {' or '.join(RESUMABLE)} output, not {chosen}", param_hint="--resume"
         )
     show_progress = (len(paths) > 1 or any(_many(p) for p in paths)) and not (
-        not to_file and chosen == "text" and sys.stdout.isatty()
+        not to_file and chosen == "text" and sys.stdout is not None and sys.stdout.isatty()
     )
     code = run_batch(
         paths,
@@ -232,7 +232,7 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
                 "(or name the format with --format)", style="red"))
             raise typer.Exit(EXIT_USAGE)
         return found
-    return "text" if sys.stdout.isatty() else "jsonl"
+    return "text" if sys.stdout is not None and sys.stdout.isatty() else "jsonl"
 
 
 def demo(

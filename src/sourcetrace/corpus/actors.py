@@ -42,7 +42,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import yaml
 from rapidfuzz import fuzz, process
 
 from ..actors import (
@@ -54,8 +53,9 @@ from ..actors import (
     UnionFind,
     find_defined_aliases,
     fuzzy_score,
+    load_yaml,
     normalise_name,
-    parse_yaml,
+    parse_entries,
     role_and_name,
 )
 from ..attributions.sources import ORG_HEADS
@@ -113,14 +113,8 @@ def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
         path = Path(p)
         if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f" at line {mark.line + 1}" if mark is not None else ""
-                problem = getattr(exc, "problem", None) or str(exc)
-                raise ConfigError(
-                    f"{path}: " + " ".join(f"invalid YAML{where}: {problem}".split())
-                ) from None
+                # Bounded loading (nesting, anchor expansion): actors.load_yaml.
+                data = load_yaml(path.read_text(encoding="utf-8-sig"), str(path))
             except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{path}: cannot read ({exc})") from None
             if isinstance(data, dict):
@@ -130,7 +124,7 @@ def load_alias_rules(paths: Sequence[str | Path]) -> AliasRules:
                         f"{path}: unknown key {sorted(map(str, unknown))[0]!r} "
                         "(expected 'merge' and/or 'forbid')"
                     )
-                for rec in parse_yaml(yaml.safe_dump(data.get("merge") or []), str(path)):
+                for rec in parse_entries(data.get("merge"), str(path)):
                     user._add_record(**rec)
                 groups = data.get("forbid") or []
                 if not isinstance(groups, list):

@@ -42,7 +42,7 @@ from .db import (
     write_lock,
 )
 from .dedup import Candidate, Deduper, Match, band_rows, candidate
-from .records import Record, iter_records
+from .records import Record, checked_records, iter_records
 from .schema import STORED_TABLES, clear_derived, create_schema
 
 if TYPE_CHECKING:
@@ -81,7 +81,10 @@ def parse_date(value: Any) -> datetime | None:
             dt = datetime.fromisoformat(s[:10])
         except ValueError:
             return None
-    return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
+    try:
+        return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
+    except OverflowError:  # "9999-12-31T23:00-05:00" lies past datetime's range in UTC
+        return None
 
 
 def _spans_json(spans: Sequence[Sequence[int]]) -> str:
@@ -314,7 +317,8 @@ def build(
 
             return Pipeline()
 
-    stream = records if records is not None else iter_records(paths, pipeline)
+    # Records given directly are validated here; read ones where they are read.
+    stream = checked_records(records) if records is not None else iter_records(paths, pipeline)
     with write_lock(db_path, wait=wait):
         remove_dead_work_copies(db_path)
         return _build_locked(db_path, stream, embedder, rules, on_item)

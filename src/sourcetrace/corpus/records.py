@@ -9,8 +9,10 @@ Three kinds of input, told apart by their content, not only their name:
   ``sourcetrace.ingest`` and analysed with ``Pipeline``.
 
 Like ingest, a bad input is *yielded* as a ``BadInputError`` and the stream goes on.
-A record whose ``schema_version`` has another major version than this sourcetrace
-writes cannot be read safely, so its whole file is refused with one error.
+Every record is checked where it enters by the record validator
+(``model.validate.validate_record``: field types, spans inside the text, a
+``schema_version`` of our major version): a bad record is one error naming ``file#N``
+(the Nth line or row) and the rest of the file is read.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..model.errors import BadInputError
-from ..model.record import SCHEMA_VERSION
+from ..model.validate import validate_record
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -31,22 +33,24 @@ logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 RECORD_KEYS = ("schema_version", "id", "text", "attributions")
-SUPPORTED_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
 def is_analysis_record(obj: Any) -> bool:
     return isinstance(obj, dict) and all(k in obj for k in RECORD_KEYS)
 
 
-def check_version(record: Record, path: str) -> None:
-    """RAISES BadInputError when the record's schema major version is not ours."""
-    version = str(record.get("schema_version", ""))
-    if version.split(".")[0] != SUPPORTED_MAJOR:
-        raise BadInputError(
-            path,
-            f"schema_version {version!r} is not supported "
-            f"(this sourcetrace reads {SUPPORTED_MAJOR}.x); file skipped",
-        )
+def checked_records(
+    items: Iterable[Record | BadInputError], where: str = "<records>"
+) -> Iterator[Record | BadInputError]:
+    """Each record validated (``where#N``, N from 1); a bad one becomes its error."""
+    for n, item in enumerate(items, 1):
+        if isinstance(item, BadInputError):
+            yield item
+            continue
+        try:
+            yield validate_record(item, f"{where}#{n}")
+        except BadInputError as exc:
+            yield exc
 
 
 def _first_json_line(path: str) -> Any:
@@ -81,15 +85,16 @@ def read_record_jsonl(path: str) -> Iterator[Record | BadInputError]:
                 except (ValueError, UnicodeDecodeError) as exc:
                     yield BadInputError(where, f"not JSON ({exc})")
                     continue
+                except RecursionError:  # json nests by recursion
+                    yield BadInputError(where, "not JSON we read (nested too deeply)")
+                    continue
                 if not is_analysis_record(obj):
                     yield BadInputError(where, "not a sourcetrace analysis record")
                     continue
                 try:
-                    check_version(obj, path)
+                    yield validate_record(obj, where)
                 except BadInputError as exc:
                     yield exc
-                    return
-                yield obj
     except OSError as exc:
         yield BadInputError(path, f"cannot read ({exc.strerror or exc})")
 
@@ -101,16 +106,14 @@ def read_record_parquet(path: str) -> Iterator[Record | BadInputError]:
     except ImportError:
         read_parquet = _read_parquet_arrow
     try:
-        for row in read_parquet(path):
+        for n, row in enumerate(read_parquet(path), 1):
             if not is_analysis_record(row):
                 yield BadInputError(path, "not a sourcetrace analysis Parquet file")
                 return
             try:
-                check_version(row, path)
+                yield validate_record(row, f"{path}#{n}")
             except BadInputError as exc:
                 yield exc
-                return
-            yield row
     except BadInputError as exc:
         yield exc
     except Exception as exc:  # pyarrow raises many types for a damaged file

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..model.article import Article
 from ..model.errors import BadInputError
+from ..model.validate import no_surrogate, string_field
 from . import text as _text
 from .html import article_from_html
 from .text import build_article, check_text, os_error, sniff_binary
@@ -26,7 +26,6 @@ __all__ = ["article_from_record", "read_jsonl_file"]
 
 # Fields copied into Article.metadata when present.
 META_KEYS = ("url", "title", "published", "outlet", "author")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # Lines are read in chunks of this size when skipping an oversized one.
 _SKIP_CHUNK = 1 << 16
 
@@ -51,10 +50,11 @@ def article_from_record(record: dict[str, Any], path: str) -> Article:
     for key, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):
             raise BadInputError(path, f'"{key}" is not a string')
-        _no_surrogate(key, value, path)
+        no_surrogate(key, value, path)
     metadata: dict[str, Any] = {}
     for key in (*META_KEYS, "id"):
-        value = _field(record, key, path)
+        # The one field rule (model.validate), shared with corpus record intake.
+        value = string_field(record.get(key), key, path)
         if value is not None:
             metadata[key] = value
     if text and text.strip():
@@ -65,28 +65,6 @@ def article_from_record(record: dict[str, Any], path: str) -> Article:
     if html and html.strip():
         return article_from_html(html, path, metadata, defaults={"format": "jsonl"})
     raise BadInputError(path, 'neither "text" nor "html"')
-
-
-def _field(record: dict[str, Any], key: str, path: str) -> str | None:
-    """A metadata field as a string: a number is written out, anything else but a string
-    is refused, so the record's output never carries a list where a string belongs."""
-    value = record.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise BadInputError(path, f'"{key}" must be a string (got {type(value).__name__})')
-    _no_surrogate(key, value, path)
-    return value
-
-
-def _no_surrogate(key: str, value: str | None, path: str) -> None:
-    # json.loads accepts "\ud800" alone; no UTF-8 writer downstream would.
-    if value and (m := _SURROGATE.search(value)):
-        raise BadInputError(
-            path, f'"{key}" holds a lone surrogate (U+{ord(m.group()):04X}) at character '
-            f"{m.start()}")
 
 
 def _read_lines(
@@ -129,6 +107,8 @@ def _from_line(line: str, path: str) -> Article | BadInputError:
         record = json.loads(line)
     except json.JSONDecodeError as e:
         return BadInputError(path, f"not JSON ({e.msg} at column {e.colno})")
+    except RecursionError:  # json nests by recursion: [[[[... thousands deep
+        return BadInputError(path, "not JSON we read (nested too deeply)")
     if not isinstance(record, dict):
         return BadInputError(path, f"not a JSON object (got {type(record).__name__})")
     try:

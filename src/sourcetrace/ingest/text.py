@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 
 from ..model.article import Article, article_id
 from ..model.errors import BadInputError
+from ..model.validate import check_metadata
 from .furniture import find_furniture
 
 logger = logging.getLogger(__name__)
@@ -151,11 +152,16 @@ def build_article(
     metadata: dict[str, Any] | None = None,
     defaults: dict[str, Any] | None = None,
 ) -> Article:
-    """Article from text; metadata precedence: ``metadata`` > lifted from text > ``defaults``."""
+    """Article from text; metadata precedence: ``metadata`` > lifted from text > ``defaults``.
+
+    RAISES BadInputError: a metadata field breaks ``model.validate``'s rules."""
     excluded, lifted = find_furniture(text)
     meta: dict[str, Any] = dict(defaults or {})
     meta.update({k: v for k, v in lifted.items() if v})
     meta.update({k: v for k, v in (metadata or {}).items() if v is not None})
+    # Every reader's metadata passes the one field rule, so no output carries a list
+    # where a string belongs; RAISES BadInputError.
+    meta = check_metadata(meta, path)
     given_id = meta.pop("id", None)
     if text.startswith(_BOM):
         # Kept so offsets match the file; noted so consumers know char 0 is not content.

@@ -163,12 +163,19 @@ def _read_plain(
     """An uncompressed WARC: a damaged record gets an error row, and reading goes on at
     the next line that starts a WARC record. A file that ends inside the damage gets one
     error for the file, as before."""
+    if not _looks_like_warc(f.read(64)):
+        # warcio reads a few bytes of junk ("W") as no records at all: never skip quietly.
+        yield BadInputError(path, "truncated or corrupt WARC after record 0")
+        return
     pos, first = 0, 1
     while True:
         f.seek(pos)
         try:
             for item in _read_records(f, path, select, seen, first=first, strict=True):
                 if isinstance(item, int):
+                    if item == 0:
+                        # A header cut before its end reads as no record at all.
+                        yield BadInputError(path, "truncated or corrupt WARC after record 0")
                     return
                 yield item
         except _Damage as d:
