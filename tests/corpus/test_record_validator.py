@@ -214,4 +214,4 @@ def test_cli_build_prints_one_line_per_bad_record_and_exits_1(tmp_path, records)
                                    "--embedder", "hashing"])
     assert res.exit_code == 1, res.output
     assert f'error: {path}#2: "url" must be a string (got list)' in res.output
-    assert "+1 articles" in res.output and "Traceback" not in res.output
+    assert "+1 article," in res.output and "Traceback" not in res.output
