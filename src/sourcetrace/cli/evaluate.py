@@ -1,4 +1,5 @@
-"""``sourcetrace eval polnear``: score attribution extraction against PolNeAR."""
+"""``sourcetrace eval polnear`` (attribution extraction against PolNeAR) and ``eval claims``
+(the same-claim decision against MRPC-format pairs)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,21 @@ def eval_polnear(
         if v is not None
     }
     raise typer.Exit(polnear_evaluate(directory, split, fast=fast, console=Console(), **options))
+
+
+@app.command("claims")
+def eval_claims(
+    file: Annotated[str, typer.Argument(metavar="FILE.tsv", help="Pairs in MRPC format.")],
+    through_corpus: Annotated[
+        bool,
+        typer.Option("--through-corpus", help="Build a corpus, one article per sentence, "
+                     "and count a pair linked when its two share a cluster."),
+    ] = False,
+) -> None:
+    """Score the corpus's same-claim decision on sentence pairs judged same or not."""
+    try:
+        from ..evaluate.claims import mrpc
+    except ImportError as exc:
+        logger.debug("evaluate.claims import failed", exc_info=True)
+        unavailable(f"evaluation is not available in this build ({exc})")
+    raise typer.Exit(mrpc.main(file, through_corpus=through_corpus))
