@@ -413,7 +413,6 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
         claims.sort(key=lambda c: c.order)
         g = build_graph(claims, res)
         tr = analyse(g, claims)
-        first = claims[0]
         timeline = []
         seen_articles: set[str] = set()
         for c in claims:
