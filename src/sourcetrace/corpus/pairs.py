@@ -54,8 +54,8 @@ MODEL_NAME = "claim_pair"
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
 # Bi-encoder cosine (all-MiniLM-L6-v2) below which two claims are not compared at all.
-# Set on MRPC train: 97% of its positive pairs reach it; the rules before this model
-# linked nothing below it either.
+# The lowest tier of the rules this model replaced (they linked nothing below it);
+# checked on MRPC dev: 97.4% of its positive pairs reach it, 82.6% of its negatives.
 CANDIDATE_COSINE = 0.55
 FEATURES = (
     "cosine", "stem_jaccard", "stem_min", "stem_max", "word_jaccard", "bigram_jaccard",
