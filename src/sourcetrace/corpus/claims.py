@@ -125,15 +125,22 @@ def _vector_batches(con: duckdb.DuckDBPyConnection, model: str) -> Iterator[np.n
         yield np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, -1)
 
 
-# Kept links (score: the pair model's probability) and disputes, spooled together.
+# Average linkage merges two groups while the mean P(same claim) over all their cross
+# pairs reaches this (a pair never scored counts 0): on average more likely one claim
+# than not. The decision threshold itself (0.78) here split 3-claim scenario clusters
+# whose third pair scored 0.5-0.7 (scenarios/corpus dev, 10 and 12).
+LINKAGE_MEAN = 0.5
+# Scored candidate pairs (score: the pair model's probability), spooled together.
 _VERDICTS = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64()),
-                       ("score", pa.float64()), ("dispute", pa.string())])
+                       ("score", pa.float64()), ("same", pa.bool_()),
+                       ("dispute", pa.string())])
 
 
 def _keep(con: duckdb.DuckDBPyConnection, enc: Embedder, model: pairs_mod.PairModel) -> None:
-    """Fill the temp tables ``_kept`` (a, b, sim, score), the candidate pairs of ``_cand``
-    that ``pairs.decide`` finds one claim, and ``_disputed`` (a, b, kind, sim), those it
-    finds disputing one proposition. The texts come from a join materialised a step at a
+    """Fill the temp tables ``_kept`` (a, b), the candidate pairs of ``_cand`` that
+    ``pairs.decide`` finds one claim; ``_scored`` (a, b, sim, score, same), every pair
+    the model scored, vetoed ones aside; and ``_disputed`` (a, b, kind, sim), the pairs
+    it finds disputing one proposition. The texts come from a join materialised a step at a
     time and are read back in chunks."""
     join_stepwise(con, "_cand_text", (
         "SELECT l.*, r.id AS ida FROM _cand l JOIN _claim_rows r ON r.n = l.a",
@@ -148,15 +155,18 @@ def _keep(con: duckdb.DuckDBPyConnection, enc: Embedder, model: pairs_mod.PairMo
         for batch in con.sql("SELECT * FROM _cand_text").to_arrow_reader(CHUNK):
             a, b, sim, ta, tb = (c.to_pylist() for c in batch.columns)
             got = pairs_mod.decide(list(zip(ta, tb, strict=True)), sim, enc.encode, model)
-            keep = pa.array([d.same or d.dispute is not None for d in got], type=pa.bool_())
+            keep = pa.array([d.score > 0 or d.dispute is not None for d in got],
+                            type=pa.bool_())
             yield pa.table({"a": a, "b": b, "sim": sim, "score": [d.score for d in got],
+                            "same": [d.same for d in got],
                             "dispute": [d.dispute for d in got]},
                            schema=_VERDICTS).filter(keep)
 
     insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _verdicts AS SELECT * FROM _spool",
                    _VERDICTS, verdicts())
-    con.execute("CREATE OR REPLACE TEMP TABLE _kept AS "
-                "SELECT a, b, sim, score FROM _verdicts WHERE dispute IS NULL")
+    con.execute("CREATE OR REPLACE TEMP TABLE _scored AS "
+                "SELECT a, b, sim, score, same FROM _verdicts WHERE dispute IS NULL")
+    con.execute("CREATE OR REPLACE TEMP TABLE _kept AS SELECT a, b FROM _scored WHERE same")
     con.execute("CREATE OR REPLACE TEMP TABLE _disputed AS "
                 "SELECT a, b, dispute AS kind, sim FROM _verdicts WHERE dispute IS NOT NULL")
     for table in ("_verdicts", "_cand_text", "_cand"):
@@ -240,41 +250,46 @@ _JOINED = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("sim", pa.float64())
                      ("within", pa.bool_())])
 
 
-def _split_components(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
-    """Replace ``_kept`` by ``_joined`` (a, b, sim, within): per claim of a final
-    cluster of several, a link to the cluster's least claim (within false), and the
-    kept links inside final clusters (within true). One component is held at a time."""
+def _split_components(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace ``_kept`` and ``_scored`` by ``_joined`` (a, b, sim, within): per claim of
+    a final cluster of several, a link to the cluster's least claim (within false), and
+    the kept links inside final clusters (within true). The components are those of the
+    kept links; inside one, average linkage reads every scored pair (LINKAGE_MEAN). One
+    component is held at a time."""
     components(con, "_kept")
     join_stepwise(con, "_comp_links", (
-        "SELECT l.l AS comp, k.a, k.b, k.sim, k.score FROM _kept k JOIN _label l ON l.n = k.a",
+        "SELECT l.l AS comp, k.a, k.b, k.sim, k.score, k.same FROM _scored k "
+        "JOIN _label l ON l.n = k.a",
+        "SELECT k.* FROM {prev} k JOIN _label l ON l.n = k.b AND l.l = k.comp",
     ))
 
     def joined() -> Iterator[pa.Table]:
         reader = read_sorted(con, "_comp_links", order_by="comp", bucket="hash(comp)",
                              max_rows=LINKAGE_SORT_ROWS, batch_rows=LINKAGE_BATCH)
         current: int | None = None
-        rows: list[tuple[int, int, float, float]] = []
+        rows: list[tuple[int, int, float, float, bool]] = []
         for batch in reader:
-            for comp, a, b, sim, score in zip(*(c.to_pylist() for c in batch.columns),
-                                               strict=True):
+            for comp, a, b, sim, score, same in zip(
+                *(c.to_pylist() for c in batch.columns), strict=True
+            ):
                 if comp != current and rows:
-                    yield _joined_rows(rows, threshold)
+                    yield _joined_rows(rows)
                     rows = []
                 current = comp
-                rows.append((a, b, sim, score))
+                rows.append((a, b, sim, score, same))
         if rows:
-            yield _joined_rows(rows, threshold)
+            yield _joined_rows(rows)
 
     insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _joined AS SELECT * FROM _spool",
                    _JOINED, joined())
-    for table in ("_comp_links", "_label", "_kept"):
+    for table in ("_comp_links", "_label", "_kept", "_scored"):
         con.execute(f"DROP TABLE {table}")
 
 
-def _joined_rows(rows: list[tuple[int, int, float, float]], threshold: float) -> pa.Table:
-    root = average_linkage(((a, b, score) for a, b, _s, score in rows), threshold)
+def _joined_rows(rows: list[tuple[int, int, float, float, bool]]) -> pa.Table:
+    root = average_linkage(((a, b, score) for a, b, _s, score, _same in rows), LINKAGE_MEAN)
     stars = [(r, n) for n, r in root.items() if n != r]
-    inside = [(a, b, s) for a, b, s, _score in rows if root[a] == root[b]]
+    inside = [(a, b, s) for a, b, s, _score, same in rows if same and root[a] == root[b]]
     return pa.table({
         "a": [r for r, _n in stars] + [a for a, _b, _s in inside],
         "b": [n for _r, n in stars] + [b for _a, b, _s in inside],
@@ -343,7 +358,7 @@ def cluster_claims(
         candidate_pairs(con, scratch, pairs_mod.CANDIDATE_COSINE)
     # Pairs of vectors that are no stored claim drop out in _keep's join.
     _keep(con, enc, model)
-    _split_components(con, model.threshold)
+    _split_components(con)
     con.execute("CREATE OR REPLACE TEMP TABLE _kept AS SELECT a, b FROM _joined WHERE NOT within")
     cluster_numbers(con)
     # In slices: one update over every claim does not fit a small memory bound.
