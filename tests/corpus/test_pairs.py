@@ -109,3 +109,17 @@ def test_a_built_corpus_records_disputes_and_keeps_them_apart(tmp_path):
     assert ("a1:t1", "a4:t1", "polarity") in disputes
     assert ("a2:t1", "a3:t1", "figures") in disputes
     assert all(a < b for a, b, _k in disputes)
+
+
+def test_a_missing_pair_model_is_one_corpus_error(tmp_path, monkeypatch):
+    from sourcetrace.corpus.db import CorpusError
+
+    def missing():
+        raise OSError("models/claim_pair: no claim pair model")
+
+    monkeypatch.setattr(pairs, "default_model", missing)
+    text = "The Kessa harbour bridge will close for repairs in June"
+    with pytest.raises(CorpusError, match="claim pair model"):
+        build(str(tmp_path / "c.duckdb"), records=[_record("a0", text + ".", [text], "O")],
+              embedder=HashingEmbedder())
+    assert not (tmp_path / "c.duckdb").exists()

@@ -27,7 +27,7 @@ import pyarrow as pa
 from . import pairs as pairs_mod
 from .blocking import BLOCK, CHUNK, Scratch, candidate_pairs
 from .claim_text import embedding_text
-from .db import insert_spooled, join_stepwise, one_thread, read_sorted, run_in_slices
+from .db import CorpusError, insert_spooled, join_stepwise, one_thread, read_sorted, run_in_slices
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -353,7 +353,11 @@ def cluster_claims(
     if not count:
         con.execute("DROP TABLE _claim_rows")
         return
-    model = model or pairs_mod.default_model()
+    if model is None:
+        try:
+            model = pairs_mod.default_model()
+        except OSError as exc:  # a broken install: say so in one line
+            raise CorpusError(f"claim pair model: {exc}") from None
     with Scratch(_vector_batches(con, enc.name)) as scratch:
         candidate_pairs(con, scratch, pairs_mod.CANDIDATE_COSINE)
     # Pairs of vectors that are no stored claim drop out in _keep's join.
