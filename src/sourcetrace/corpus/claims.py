@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 # Rows of scored links read back at a time while components are split.
 LINKAGE_BATCH = 65_536
-# Component links (one component is held whole while it is split) sorted at a time.
-LINKAGE_SORT_ROWS = 4_000_000
+# Component links (one component is held whole while it is split) sorted at a time: as
+# provenance's TRACE_SORT_ROWS, which fits a 64 MB bound.
+LINKAGE_SORT_ROWS = 250_000
 EMBED_BATCH = 256
 CHECKPOINT_EVERY = 16_384  # claims embedded between checkpoints
 EMBED_BUCKET_ROWS = 200_000  # stored claims per bucket when finding those to embed
@@ -162,15 +163,19 @@ def _keep(con: duckdb.DuckDBPyConnection, enc: Embedder, model: pairs_mod.PairMo
                             "dispute": [d.dispute for d in got]},
                            schema=_VERDICTS).filter(keep)
 
-    insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _verdicts AS SELECT * FROM _spool",
+    # Plain tables in the work copy, written out: every scored pair is more than a temp
+    # table (pinned in DuckDB's pool) can hold under a 64 MB bound (10k benchmark).
+    insert_spooled(con, "CREATE OR REPLACE TABLE _verdicts AS SELECT * FROM _spool",
                    _VERDICTS, verdicts())
-    con.execute("CREATE OR REPLACE TEMP TABLE _scored AS "
+    con.execute("CHECKPOINT")
+    con.execute("CREATE OR REPLACE TABLE _scored AS "
                 "SELECT a, b, sim, score, same FROM _verdicts WHERE dispute IS NULL")
     con.execute("CREATE OR REPLACE TEMP TABLE _kept AS SELECT a, b FROM _scored WHERE same")
-    con.execute("CREATE OR REPLACE TEMP TABLE _disputed AS "
+    con.execute("CREATE OR REPLACE TABLE _disputed AS "
                 "SELECT a, b, dispute AS kind, sim FROM _verdicts WHERE dispute IS NOT NULL")
     for table in ("_verdicts", "_cand_text", "_cand"):
         con.execute(f"DROP TABLE {table}")
+    con.execute("CHECKPOINT")
 
 
 def components(con: duckdb.DuckDBPyConnection, links: str = "_kept") -> None:
@@ -265,7 +270,8 @@ def _split_components(con: duckdb.DuckDBPyConnection) -> None:
 
     def joined() -> Iterator[pa.Table]:
         reader = read_sorted(con, "_comp_links", order_by="comp", bucket="hash(comp)",
-                             max_rows=LINKAGE_SORT_ROWS, batch_rows=LINKAGE_BATCH)
+                             max_rows=LINKAGE_SORT_ROWS, batch_rows=LINKAGE_BATCH,
+                             reader=con.cursor())
         current: int | None = None
         rows: list[tuple[int, int, float, float, bool]] = []
         for batch in reader:
@@ -280,8 +286,9 @@ def _split_components(con: duckdb.DuckDBPyConnection) -> None:
         if rows:
             yield _joined_rows(rows)
 
-    insert_spooled(con, "CREATE OR REPLACE TEMP TABLE _joined AS SELECT * FROM _spool",
+    insert_spooled(con, "CREATE OR REPLACE TABLE _joined AS SELECT * FROM _spool",
                    _JOINED, joined())
+    con.execute("CHECKPOINT")
     for table in ("_comp_links", "_label", "_kept", "_scored"):
         con.execute(f"DROP TABLE {table}")
 

@@ -62,6 +62,9 @@ FEATURES = (
     "trigram_chars", "name_jaccard", "names_disjoint", "length_ratio", "log_min_words",
     "log_max_words", "extra_stems",
 )
+# Texts whose word sets are kept between pairs (a claim meets several candidates in a
+# chunk); bounded, so memory does not grow with the corpus.
+PROFILE_CACHE = 16_384
 _WORD_RE = re.compile(r"\w+")
 _NAME_RE = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'-]+")
 _SPACE_RE = re.compile(r"\W+")
@@ -86,15 +89,19 @@ def _plain(text: str) -> str:
     return _SPACE_RE.sub(" ", text.casefold()).strip()
 
 
+@lru_cache(maxsize=PROFILE_CACHE)
+def _profile(text: str) -> tuple[list[str], set[str], set[str], set[str]]:
+    """What ``features`` reads of one text: words, content stems, names, char trigrams."""
+    plain = _plain(text)
+    return (_WORD_RE.findall(text.lower()), content_stems(text), set(_NAME_RE.findall(text)),
+            {plain[i : i + 3] for i in range(len(plain) - 2)})
+
+
 def features(a: str, b: str, cosine: float) -> list[float]:
     """The pair's features, in FEATURES order; symmetric in a and b."""
-    wa, wb = _WORD_RE.findall(a.lower()), _WORD_RE.findall(b.lower())
-    sa, sb = content_stems(a), content_stems(b)
+    wa, sa, na, ca = _profile(a)
+    wb, sb, nb, cb = _profile(b)
     shared = len(sa & sb)
-    na, nb = set(_NAME_RE.findall(a)), set(_NAME_RE.findall(b))
-    pa, pb = _plain(a), _plain(b)
-    ca = {pa[i : i + 3] for i in range(len(pa) - 2)}
-    cb = {pb[i : i + 3] for i in range(len(pb) - 2)}
     short, long_ = sorted((max(len(wa), 1), max(len(wb), 1)))
     return [
         cosine,
