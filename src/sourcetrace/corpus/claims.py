@@ -274,17 +274,24 @@ def _split_components(con: duckdb.DuckDBPyConnection) -> None:
                              reader=con.cursor())
         current: int | None = None
         rows: list[tuple[int, int, float, float, bool]] = []
+        # Yielded LINKAGE_BATCH rows at a time, not a table per component: thousands of
+        # tiny batches ran the insert below out of a 64 MB bound (10k benchmark).
+        out: list[tuple[int, int, float, bool]] = []
         for batch in reader:
             for comp, a, b, sim, score, same in zip(
                 *(c.to_pylist() for c in batch.columns), strict=True
             ):
                 if comp != current and rows:
-                    yield _joined_rows(rows)
+                    out.extend(_joined_rows(rows))
                     rows = []
+                    if len(out) >= LINKAGE_BATCH:
+                        yield _joined_table(out)
+                        out = []
                 current = comp
                 rows.append((a, b, sim, score, same))
-        if rows:
-            yield _joined_rows(rows)
+        out.extend(_joined_rows(rows))
+        if out:
+            yield _joined_table(out)
 
     insert_spooled(con, "CREATE OR REPLACE TABLE _joined AS SELECT * FROM _spool",
                    _JOINED, joined())
@@ -293,16 +300,22 @@ def _split_components(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE {table}")
 
 
-def _joined_rows(rows: list[tuple[int, int, float, float, bool]]) -> pa.Table:
+def _joined_rows(
+    rows: list[tuple[int, int, float, float, bool]],
+) -> list[tuple[int, int, float, bool]]:
+    """One component's rows of ``_joined``: stars to each final cluster's least claim,
+    then the kept links inside final clusters."""
+    if not rows:
+        return []
     root = average_linkage(((a, b, score) for a, b, _s, score, _same in rows), LINKAGE_MEAN)
-    stars = [(r, n) for n, r in root.items() if n != r]
-    inside = [(a, b, s) for a, b, s, _score, same in rows if same and root[a] == root[b]]
-    return pa.table({
-        "a": [r for r, _n in stars] + [a for a, _b, _s in inside],
-        "b": [n for _r, n in stars] + [b for _a, b, _s in inside],
-        "sim": [1.0] * len(stars) + [s for _a, _b, s in inside],
-        "within": [False] * len(stars) + [True] * len(inside),
-    }, schema=_JOINED)
+    stars = [(r, n, 1.0, False) for n, r in root.items() if n != r]
+    inside = [(a, b, s, True) for a, b, s, _score, same in rows if same and root[a] == root[b]]
+    return stars + inside
+
+
+def _joined_table(rows: list[tuple[int, int, float, bool]]) -> pa.Table:
+    a, b, sim, within = zip(*rows, strict=True)
+    return pa.table({"a": a, "b": b, "sim": sim, "within": within}, schema=_JOINED)
 
 
 def cluster_numbers(con: duckdb.DuckDBPyConnection) -> None:
