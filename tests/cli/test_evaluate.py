@@ -30,3 +30,19 @@ def test_cli_eval_polnear_passes_limit_and_json(monkeypatch):
     )
     assert result.exit_code == 4
     assert calls[0][1]["limit"] == 5 and calls[0][1]["json_out"] == "s.json"
+
+
+def test_cli_eval_claims_delegates(monkeypatch):
+    from sourcetrace.evaluate.claims import mrpc
+
+    calls = []
+    monkeypatch.setattr(mrpc, "main", lambda *a, **k: calls.append((a, k)) or 0)
+    result = invoke("eval", "claims", "pairs.tsv", "--through-corpus")
+    assert result.exit_code == 0
+    assert calls == [(("pairs.tsv",), {"through_corpus": True})]
+
+
+def test_cli_eval_claims_bad_file_is_one_line(tmp_path):
+    result = invoke("eval", "claims", str(tmp_path / "none.tsv"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "none.tsv" in result.stderr

@@ -78,4 +78,4 @@ def test_export_of_a_corpus_from_before_the_band_table(tmp_path, built):
     res = CliRunner().invoke(app, ["corpus", "export", "--parquet", str(out), "--db", str(built)])
     assert res.exit_code == 0, res.output
     assert (out / "claims.parquet").exists() and not (out / "minhash_bands.parquet").exists()
-    assert "wrote 19 tables" in res.output  # all 20 but the band keys
+    assert "wrote 19 tables" in res.output  # all 20 (disputes since 1.2) but the band keys

@@ -1,5 +1,6 @@
-"""``sourcetrace eval polnear``: score attribution extraction against PolNeAR; ``sourcetrace
-eval claims``: score claim links against judged pairs."""
+"""``sourcetrace eval polnear`` (attribution extraction against PolNeAR) and ``eval claims``
+(the same-claim decision against MRPC-format pairs; links and clusters against judged
+real-news pairs)."""
 
 from __future__ import annotations
 
@@ -51,10 +52,15 @@ def eval_polnear(
 
 @app.command("claims")
 def eval_claims(
-    mrpc: Annotated[
+    file: Annotated[
         str | None,
         typer.Argument(metavar="[FILE.tsv]", help="Sentence pairs in MRPC format."),
     ] = None,
+    through_corpus: Annotated[
+        bool,
+        typer.Option("--through-corpus", help="Build a corpus, one article per sentence, "
+                     "and count a pair linked when its two share a cluster."),
+    ] = False,
     judged: Annotated[
         str | None,
         typer.Option("--judged", metavar="FILE",
@@ -74,11 +80,20 @@ def eval_claims(
         str, typer.Option("--embedder", help="minilm (default) or hashing (no model; tests).")
     ] = "minilm",
 ) -> None:
-    """Score claim links: on judged real-news pairs (--judged with --polnear or --db)."""
-    if mrpc is not None:
-        unavailable("MRPC scoring is not in this build")
-    if judged is None:
-        unavailable("give --judged FILE (with --polnear DIR or --db FILE)")
+    """Score the corpus's same-claim decision on MRPC-format sentence pairs (FILE.tsv),
+    and its links and clusters on judged real-news pairs (--judged with --polnear or --db)."""
+    if file is None and judged is None:
+        unavailable("give FILE.tsv (MRPC format) or --judged FILE (with --polnear or --db)")
+    code = 0
+    if file is not None:
+        try:
+            from ..evaluate.claims import mrpc
+        except ImportError as exc:
+            logger.debug("evaluate.claims import failed", exc_info=True)
+            unavailable(f"evaluation is not available in this build ({exc})")
+        code = mrpc.main(file, through_corpus=through_corpus)
+        if judged is None:
+            raise typer.Exit(code)
     from ..corpus.embed import HashingEmbedder, MiniLMEmbedder
     from ..evaluate.claims.judged import JudgedFileError, evaluate_judged
     from ..model.errors import SourcetraceError
@@ -91,6 +106,7 @@ def eval_claims(
     except (JudgedFileError, SourcetraceError) as exc:
         unavailable(str(exc))
     typer.echo(judged_summary(scores.to_dict()))
+    raise typer.Exit(code)
 
 
 def judged_summary(s: dict) -> str:

@@ -53,7 +53,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def _content_stems(text: str) -> set[str]:
+def content_stems(text: str) -> set[str]:
+    """The stems of a text's content words (no stop words, negators or digits)."""
     words = [w for w in _WORD_RE.findall(text.lower().replace("n't", " not"))]
     return {_stem(w) for w in words if w not in _STOP and w not in _NEGATORS and not w.isdigit()}
 
@@ -111,9 +112,31 @@ def conflict(a: str, b: str) -> bool:
     return bool(na and nb and not na & nb)
 
 
+def polarity_differs(a: str, b: str) -> bool:
+    """One of the two denies (clause negation) and the other does not."""
+    return _negated(a) != _negated(b)
+
+
+_CONTRACTED_RE = re.compile(r"\b(won|can|shan)'t\b|n't\b", re.IGNORECASE)
+_CONTRACTED = {"won": "will", "can": "can", "shan": "shall"}
+_NEGATOR_RE = re.compile(r"\b(?:not|never)\b\s*", re.IGNORECASE)
+_FIGURE_WORDS = "|".join([*_UNITS, *_TENS, *_SCALES])
+_FIGURE_RE = re.compile(
+    rf"\d[\d,]*(?:\.\d+)?|\b(?:{_FIGURE_WORDS})\b(?:[\s-]+(?:and\s+)?(?:{_FIGURE_WORDS})\b)*",
+    re.IGNORECASE,
+)
+
+
+def masked(text: str) -> str:
+    """The text without what ``conflict`` looks at: negators dropped, figures as "#".
+    Two claims that agree once masked are on one proposition (a dispute, not a topic)."""
+    text = _CONTRACTED_RE.sub(lambda m: _CONTRACTED.get((m.group(1) or "").lower(), ""), text)
+    return _FIGURE_RE.sub("#", _NEGATOR_RE.sub("", text))
+
+
 def lexical_support(a: str, b: str) -> bool:
     """Enough of the same content words (stems) to back a mid-range cosine."""
-    sa, sb = _content_stems(a), _content_stems(b)
+    sa, sb = content_stems(a), content_stems(b)
     shared = len(sa & sb)
     return shared >= MIN_SHARED_STEMS and shared >= MIN_STEM_OVERLAP * min(len(sa), len(sb))
 

@@ -68,6 +68,9 @@ class _Claim:
     source: dict[str, Any] | None
     relays: list[dict[str, Any]]
     where: str = ""  # outlet_label: the outlet, or a readable stand-in (never an id)
+    # Sum of its links' similarities inside the cluster: the most central claim gives
+    # the cluster its text.
+    centrality: float = 0.0
 
 
 @dataclass
@@ -340,6 +343,10 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
         "a.seq, s.kind, s.text, s.start_offset, s.relayed_by, s.source_text, "
         "s.source_type, s.source_actor, s.source_role, s.actor_id "
         "FROM {prev} s JOIN articles a ON a.id = s.article_id",
+        "SELECT s.*, coalesce(w.centrality, 0.0) AS centrality FROM {prev} s "
+        "LEFT JOIN (SELECT claim, sum(similarity) AS centrality FROM ("
+        "SELECT claim_a AS claim, similarity FROM claim_links UNION ALL "
+        "SELECT claim_b, similarity FROM claim_links) GROUP BY claim) w ON w.claim = s.id",
     ))
     # Sorted in buckets of whole clusters (a sort feeding a streamed result cannot spill,
     # and one sort of every wide row outgrew a 64 MB bound at 200k articles), into a
@@ -357,7 +364,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
         _resolve_relays(lookup, [(r[2], relays[r[1]]) for r in rows])
         stand_ins = _stand_ins(lookup, {r[2] for r in rows if not r[3]})
         for (k, cid, aid, outlet, pub, pub_ts, seq, kind, text, start, _relayed,
-             stext, stype, sactor, srole, scorpus) in rows:
+             stext, stype, sactor, srole, scorpus, centrality) in rows:
             if k != key:
                 if claims:
                     yield key, claims  # type: ignore[misc]
@@ -371,7 +378,7 @@ def _iter_clusters(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[_
             claims.append(
                 _Claim(cid, aid, outlet, key_of(outlet) if outlet else f"article:{aid}",
                        order, pub, kind, text, src, relays[cid],
-                       outlet or stand_ins.get(aid, aid))
+                       outlet or stand_ins.get(aid, aid), centrality)
             )
     if claims:
         yield key, claims  # type: ignore[misc]
@@ -434,7 +441,6 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
         claims.sort(key=lambda c: c.order)
         g = build_graph(claims, res)
         tr = analyse(g, claims)
-        first = claims[0]
         timeline = []
         seen_articles: set[str] = set()
         for c in claims:
@@ -451,7 +457,8 @@ def trace(con: duckdb.DuckDBPyConnection) -> None:
         tables["clusters"].append(
             {
                 "id": k,
-                "text": first.text,
+                # The most central claim (first in corpus order among equals).
+                "text": max(claims, key=lambda c: c.centrality).text,
                 "n_claims": len(claims),
                 "n_articles": len(seen_articles),
                 "n_outlets": len(outlets),

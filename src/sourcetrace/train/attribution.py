@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .attributions import encoder as enc
-from .evaluate.polnear.data import GoldDoc, normalize_span, read_split
-from .model.errors import BadInputError
+from ..attributions import encoder as enc
+from ..evaluate.polnear.data import GoldDoc, normalize_span, read_split
+from ..model.errors import BadInputError
 
 __all__ = ["DEFAULTS", "gold_spans", "main", "span_scores", "train", "training_windows"]
 
@@ -205,7 +205,7 @@ def _fmt(scores: dict[str, dict[str, float]]) -> str:
 
 
 def default_output_path() -> Path:
-    return Path(__file__).resolve().parent / "models" / enc.MODEL_NAME
+    return Path(__file__).resolve().parents[1] / "models" / enc.MODEL_NAME
 
 
 def main(
