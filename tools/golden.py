@@ -220,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     actual = fingerprints(args.keep)
     if args.update:
+        # Say what the update changes, so the intended change can be named.
+        if MANIFEST.is_file():
+            for line in compare(json.loads(MANIFEST.read_text()), actual):
+                print(line)
         MANIFEST.parent.mkdir(parents=True, exist_ok=True)
         MANIFEST.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n")
         print(f"golden: wrote {len(actual)} fingerprints to {MANIFEST.relative_to(REPO)}")
