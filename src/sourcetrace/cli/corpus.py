@@ -14,11 +14,11 @@ from typing import IO, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..engine.progress import batch_progress, estimate_total
 from ..model.errors import ConfigError, SourcetraceError
 from ..reports.words import plural
 from .common import META_HELP, OUTLET_HELP, PUBLISHED_HELP, MetadataPipeline, metadata_defaults
@@ -121,18 +121,19 @@ def build(
 
         return MetadataPipeline(Pipeline(list(aliases or ()), fast=fast), defaults)
 
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed} items"),
-        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
-    )
+    progress = batch_progress(err, enabled=err.is_terminal)
     with progress:
-        task = progress.add_task("adding articles", total=None)
+        # The same bar as analyze: count, total and ETA where the inputs say how many.
+        total = estimate_total(paths) if err.is_terminal else None
+        task = progress.add_task("adding articles", total=total, errors=0)
+        failed = 0
 
         def on_item(item: Any) -> None:
+            nonlocal failed
             if isinstance(item, SourcetraceError):
+                failed += 1
                 progress.console.print(Text(f"error: {item}", style="red"))
-            progress.advance(task)
+            progress.update(task, advance=1, errors=failed)
 
         try:
             stats = run_build(

@@ -105,7 +105,14 @@ class TextWriter(ReportWriter):
         )
 
     def write(self, analysis: Analysis) -> None:
-        self.console.print(render_article(analysis, legend=not self._count, plain=self.plain))
+        view = render_article(analysis, legend=not self._count, plain=self.plain)
+        if self.plain and not self.console.is_terminal:
+            # Rich pads every line to the full width; in a file that is only noise.
+            with self.console.capture() as cap:
+                self.console.print(view)
+            self.fp.write("\n".join(line.rstrip() for line in cap.get().split("\n")))
+        else:
+            self.console.print(view)
         self._count += 1
         self.fp.flush()
 
