@@ -20,11 +20,11 @@ from rich.text import Text
 from ..reports import EXTENSIONS, RESUMABLE, format_for_path
 from ..run import EXIT_NOTHING, EXIT_USAGE, run_batch
 from .common import (
-    META_HELP,
-    OUTLET_HELP,
-    PUBLISHED_HELP,
     READABLE_HELP,
-    TIMEOUT_HELP,
+    MetaOption,
+    OutletOption,
+    PublishedOption,
+    TimeoutOption,
     fetch_options,
     metadata_defaults,
     state,
@@ -132,19 +132,10 @@ def analyze(
             help="Spark master (e.g. local[4], spark://host:7077, yarn); default: Spark's.",
         ),
     ] = None,
-    outlet: Annotated[
-        str | None, typer.Option("--outlet", metavar="NAME", help=OUTLET_HELP)
-    ] = None,
-    published: Annotated[
-        str | None, typer.Option("--published", metavar="DATE", help=PUBLISHED_HELP)
-    ] = None,
-    meta: Annotated[
-        str | None, typer.Option("--meta", metavar="FILE.csv", help=META_HELP)
-    ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option("--timeout", metavar="SECONDS", min=0.01, help=TIMEOUT_HELP),
-    ] = None,
+    outlet: OutletOption = None,
+    published: PublishedOption = None,
+    meta: MetaOption = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Analyse articles and write a report of who says what, through whom.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -56,6 +56,20 @@ META_HELP = (
     "paths from the CSV's folder); its values replace the file's own."
 )
 TIMEOUT_HELP = "Seconds to wait on each URL or feed fetch (default 20)."
+
+# The options several commands share, declared once.
+OutletOption = Annotated[
+    str | None, typer.Option("--outlet", metavar="NAME", help=OUTLET_HELP)
+]
+PublishedOption = Annotated[
+    str | None, typer.Option("--published", metavar="DATE", help=PUBLISHED_HELP)
+]
+MetaOption = Annotated[
+    str | None, typer.Option("--meta", metavar="FILE.csv", help=META_HELP)
+]
+TimeoutOption = Annotated[
+    float | None, typer.Option("--timeout", metavar="SECONDS", min=0.01, help=TIMEOUT_HELP)
+]
 
 
 def metadata_defaults(

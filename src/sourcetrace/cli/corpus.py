@@ -21,7 +21,13 @@ from rich.tree import Tree
 from ..engine.progress import batch_progress, estimate_total
 from ..model.errors import ConfigError, SourcetraceError
 from ..reports.words import plural
-from .common import META_HELP, OUTLET_HELP, PUBLISHED_HELP, MetadataPipeline, metadata_defaults
+from .common import (
+    MetadataPipeline,
+    MetaOption,
+    OutletOption,
+    PublishedOption,
+    metadata_defaults,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +101,9 @@ def build(
         typer.Option("--no-wait", help="Fail at once if another build is writing this corpus "
                      "(default: wait for it to end)."),
     ] = False,
-    outlet: Annotated[
-        str | None, typer.Option("--outlet", metavar="NAME", help=OUTLET_HELP)
-    ] = None,
-    published: Annotated[
-        str | None, typer.Option("--published", metavar="DATE", help=PUBLISHED_HELP)
-    ] = None,
-    meta: Annotated[
-        str | None, typer.Option("--meta", metavar="FILE.csv", help=META_HELP)
-    ] = None,
+    outlet: OutletOption = None,
+    published: PublishedOption = None,
+    meta: MetaOption = None,
 ) -> None:
     """Add articles to a corpus (created when missing). All or nothing: a failed build
     leaves the corpus as it was. One build writes a corpus at a time; others wait."""

@@ -16,7 +16,7 @@ import typer
 from rich.text import Text
 
 from ..run import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, ErrorLog
-from .common import TIMEOUT_HELP, fetch_options, state
+from .common import TimeoutOption, fetch_options, state
 
 # The article fields written, in this order (the keys the JSONL reader takes).
 FIELDS = ("id", "url", "title", "published", "outlet", "author")
@@ -37,10 +37,7 @@ def fetch(
         typer.Option("--output", "-o", metavar="FILE.jsonl",
                      help="Write the articles here (default: stdout)."),
     ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option("--timeout", metavar="SECONDS", min=0.01, help=TIMEOUT_HELP),
-    ] = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Fetch pages and feed items and write them as article JSONL for analyze."""
     from ..ingest import iter_articles
