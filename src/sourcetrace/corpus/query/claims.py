@@ -10,7 +10,7 @@ import duckdb
 
 from .disputes import cluster_disputes
 from .graph import provenance_graph
-from .rows import CLUSTER_COLS, dicts, json_value, name_outlets, one, rows
+from .rows import CLUSTER_COLS, dicts, json_value, name_outlets, one, paged, rows
 
 # A claim page lists at most this many statements and timeline entries (the cluster
 # row keeps the full counts) ...
@@ -45,13 +45,7 @@ def claims(
         f"SELECT {CLUSTER_COLS} FROM clusters "
         f"WHERE n_articles >= ? ORDER BY {_CLAIM_ORDER[order]}"
     )
-    params: list[Any] = [min_articles]
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset is not None:
-        sql += " OFFSET ?"
-        params.append(offset)
+    sql, params = paged(sql, [min_articles], limit, offset)
     return with_outlet_counts(con, dicts(con.execute(sql, params)))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from .rows import CLUSTER_COLS, dicts, one, rows
+from .rows import CLUSTER_COLS, dicts, one, paged, rows
 
 # The other side's columns wherever a dispute is shown.
 _OTHER_COLS = """o.id AS claim_id, o.cluster_id, o.text, o.kind AS claim_kind, o.article_id,
@@ -68,11 +68,7 @@ def cluster_disputes(
         SELECT d.own_claim_id, d.own_text, d.kind, d.similarity, {_OTHER_COLS}
         FROM d JOIN claims o ON o.id = d.other JOIN articles ar ON ar.id = o.article_id
         ORDER BY d.similarity DESC NULLS LAST, d.own_claim_id, o.id"""
-    params: list[Any] = [cluster_id]
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return rows(con, sql, params)
+    return rows(con, *paged(sql, [cluster_id], limit, None))
 
 
 def count_disputes(con: duckdb.DuckDBPyConnection) -> int:
@@ -102,14 +98,7 @@ def disputed_claims(
           per.n_disputes
         FROM per JOIN clusters k ON k.id = per.cluster_id
         ORDER BY per.n_disputes DESC, k.n_outlets DESC, k.n_articles DESC, k.id"""
-    params: list[Any] = []
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset is not None:
-        sql += " OFFSET ?"
-        params.append(offset)
-    return rows(con, sql, params)
+    return rows(con, *paged(sql, [], limit, offset))
 
 
 __all__ = ["cluster_disputes", "count_disputes", "disputed_claims", "disputes",

@@ -1,4 +1,5 @@
-"""Row plumbing shared by the read API: cursor rows as dicts, JSON cells, LIKE escaping."""
+"""Row plumbing shared by the read API: cursor rows as dicts, paging, JSON cells, LIKE
+escaping."""
 
 from __future__ import annotations
 
@@ -15,6 +16,19 @@ CLUSTER_COLS = (
     "id, text, n_claims, n_articles, n_outlets, independent_origins, circular, "
     "circular_reason, first_seen, first_article_id, last_seen"
 )
+
+
+def paged(
+    sql: str, params: list[Any], limit: int | None, offset: int | None
+) -> tuple[str, list[Any]]:
+    """``sql`` and ``params`` with ``LIMIT``/``OFFSET`` added where given."""
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, limit]
+    if offset is not None:
+        sql += " OFFSET ?"
+        params = [*params, offset]
+    return sql, params
 
 
 def dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
