@@ -59,14 +59,15 @@ def share_bars(
     rows: Iterable[Mapping[str, Any]],
     *,
     label: Callable[[Mapping[str, Any]], str],
-    href: Callable[[Mapping[str, Any]], str] | None = None,
+    href: Callable[[Mapping[str, Any]], str | None] | None = None,
     width: int = 640,
     bar: int = 22,
 ) -> Markup:
     """A horizontal stacked bar chart as inline SVG (no script, no inline style).
 
     rows: mappings with numeric keys named after SHARE_PARTS (shares summing to ~1).
-    label: the text on the left of each bar. href: optional link for the label.
+    label: the text on the left of each bar. href: optional link for the label (a row
+    for which it returns None gets none).
     """
     rows = list(rows)
     label_w = 200
@@ -82,8 +83,9 @@ def share_bars(
         y = gap + i * (bar + gap)
         name = _e(label(row))
         text = f'<text x="0" y="{y + bar - 6}" class="chart-label">{name}</text>'
-        if href is not None:
-            text = f'<a href="{_e(href(row))}">{text}</a>'
+        link = href(row) if href is not None else None
+        if link:
+            text = f'<a href="{_e(link)}">{text}</a>'
         parts.append(text)
         x = float(label_w)
         for key, title in SHARE_PARTS:

@@ -79,7 +79,8 @@ def outlet_profiles(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Per outlet: shares of named, anonymous, vague (or no source) and unattributed.
 
     The denominator is every attribution plus every unattributed assertion, so the
-    four shares add up to 1.
+    four shares add up to 1. Articles with no outlet share one row, "(unknown outlet)",
+    with ``known`` false: it names no outlet, so nothing can be listed by it.
     """
     found = rows(
         con,
@@ -97,9 +98,10 @@ def outlet_profiles(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
               FROM claims c JOIN articles ar ON ar.id = c.article_id
               WHERE c.kind = 'unattributed' GROUP BY 1),
             n AS (
-              SELECT coalesce(outlet, '(unknown outlet)') AS outlet, count(*) AS articles
+              SELECT coalesce(outlet, '(unknown outlet)') AS outlet,
+                bool_or(outlet IS NOT NULL) AS known, count(*) AS articles
               FROM articles GROUP BY 1)
-            SELECT n.outlet, n.articles,
+            SELECT n.outlet, n.known, n.articles,
               coalesce(a.named, 0) AS named_n, coalesce(a.anonymous, 0) AS anonymous_n,
               coalesce(a.vague, 0) AS vague_n, coalesce(u.unattributed, 0) AS unattributed_n
             FROM n LEFT JOIN a USING (outlet) LEFT JOIN u USING (outlet)

@@ -23,7 +23,7 @@ def overview(site: Site, request: Request, fmt: Format, *, limit: int = OVERVIEW
     chart = share_bars(
         data["outlets"],
         label=lambda r: f"{r['outlet']} ({r['articles']})",
-        href=lambda r: "/articles?" + urlencode({"outlet": r["outlet"]}),
+        href=lambda r: "/articles?" + urlencode({"outlet": r["outlet"]}) if r["known"] else None,
     )
     return site.page(request, "overview.html", data=data, chart=chart)
 
