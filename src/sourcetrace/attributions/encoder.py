@@ -42,17 +42,21 @@ __all__ = [
     "Encoder",
     "Window",
     "base_model_path",
+    "bf16_supported",
     "decode",
     "default_model_path",
     "load_encoder",
     "model_base",
     "model_config",
+    "model_name",
     "windows",
 ]
 
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "attribution_encoder"
+# The shipped tagger folder per base: MiniLM is the default tier, MPNet the accurate one.
+MODEL_NAMES = {"minilm": MODEL_NAME, "mpnet": "attribution_accurate"}
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O",) + tuple(f"{p}-{r}" for r in ROLES for p in ("B", "I"))
 # Word pieces per window (with [CLS] and [SEP]) and the step between windows. Each piece
@@ -71,10 +75,18 @@ def base_model_path(base: str = "minilm") -> Path:
     return base_path(base)
 
 
-def default_model_path() -> Path | None:
-    """The shipped fine-tuned model folder, or None when absent."""
+def model_name(base: str = "minilm") -> str:
+    """The shipped model folder's name for a base (``MODEL_NAMES``)."""
     try:
-        ref = resources.files("sourcetrace").joinpath("models", MODEL_NAME)
+        return MODEL_NAMES[base]
+    except KeyError:
+        raise ValueError(f"no shipped model for base {base!r}") from None
+
+
+def default_model_path(base: str = "minilm") -> Path | None:
+    """The shipped fine-tuned model folder for ``base``, or None when absent."""
+    try:
+        ref = resources.files("sourcetrace").joinpath("models", model_name(base))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - broken install
         return None
     path = Path(str(ref))
@@ -211,7 +223,7 @@ class Encoder:
         self.model = model
         self.tokenizer = tokenizer
         self.batch_size = batch_size
-        self.bf16 = _bf16_supported()
+        self.bf16 = bf16_supported()
 
     def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         enc = self.tokenizer(
@@ -273,7 +285,7 @@ class Encoder:
         return out
 
 
-def _bf16_supported() -> bool:
+def bf16_supported() -> bool:
     import torch
 
     try:

@@ -24,6 +24,21 @@ def train_attribution(
         int | None, typer.Option("--epochs", min=1, help="Training epochs (default: built in).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    base: Annotated[
+        str,
+        typer.Option(
+            "--base",
+            help="Base encoder: minilm (the default tier) or mpnet (the accurate tier; "
+            "needs the [accurate] extra).",
+        ),
+    ] = "minilm",
+    train_from: Annotated[
+        int | None,
+        typer.Option(
+            "--train-from", min=0, help="First trained layer; those below are frozen "
+            "and run once (default: 0 for minilm, 10 for mpnet)."
+        ),
+    ] = None,
 ) -> None:
     """Train the attribution model."""
     try:
@@ -31,8 +46,11 @@ def train_attribution(
     except ImportError:
         logger.debug("train import failed", exc_info=True)
         unavailable("training is not available in this build")
-    options = {k: v for k, v in (("epochs", epochs), ("seed", seed)) if v is not None}
-    raise typer.Exit(train_main(data, out, **options))
+    if base not in ("minilm", "mpnet"):
+        unavailable(f"unknown base {base!r} (choose minilm or mpnet)")
+    given = (("epochs", epochs), ("seed", seed), ("train_from", train_from))
+    options = {k: v for k, v in given if v is not None}
+    raise typer.Exit(train_main(data, out, base=base, **options))
 
 
 @app.command("claims")
@@ -48,6 +66,9 @@ def train_claims(
         str | None, typer.Option("--out", metavar="DIR", help="Where to save the model.")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    cross: Annotated[
+        bool, typer.Option("--cross", help="Train the cross-encoder that reads both claims.")
+    ] = False,
 ) -> None:
     """Train the claim pair model (same claim or not)."""
     try:
@@ -56,4 +77,4 @@ def train_claims(
         logger.debug("train import failed", exc_info=True)
         unavailable("training is not available in this build")
     options = {k: v for k, v in (("polnear", polnear), ("seed", seed)) if v is not None}
-    raise typer.Exit(claims_main(mrpc, out, **options))
+    raise typer.Exit(claims_main(mrpc, out, cross=cross, **options))

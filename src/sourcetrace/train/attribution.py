@@ -31,12 +31,18 @@ from typing import Any
 
 from ..attributions import encoder as enc
 from ..evaluate.polnear.data import GoldDoc, normalize_span, read_split
-from ..model.errors import BadInputError
+from ..model.errors import SourcetraceError
 
 __all__ = ["DEFAULTS", "gold_spans", "main", "span_scores", "train", "training_windows"]
 
 # Set on PolNeAR: epochs and learning rate chosen on dev (see models/MODEL_CARD.md).
 DEFAULTS: dict[str, Any] = {"epochs": 3, "lr": 8e-5, "batch": 16, "seed": 13, "step": 192}
+# Per base, what differs. MPNet on 2 CPU cores: layers 0-9 frozen and run once, the top
+# two trained (each epoch ~10 min instead of ~2 h), windows without overlap in training.
+BASE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "minilm": {"train_from": 0},
+    "mpnet": {"train_from": 10, "epochs": 2, "lr": 1e-4, "step": 254},
+}
 # Cue edges decide whether a relation is found at all, so a cue wins a contested piece.
 _ROLE_ORDER = {"CUE": 0, "SOURCE": 1, "CONTENT": 2}
 
@@ -125,8 +131,17 @@ def train(
     lr: float = DEFAULTS["lr"],
     batch: int = DEFAULTS["batch"],
     threads: int | None = None,
+    base: str = "minilm",
+    train_from: int = 0,
+    step: int | None = None,
+    base_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Fine-tune, keep the best dev epoch in ``out``; RETURNS its dev scores and timings."""
+    """Fine-tune, keep the best dev epoch in ``out``; RETURNS its dev scores and timings.
+
+    base, train_from: the base encoder and the first layer trained; with train_from > 0
+      the layers below are frozen and run once (``frozen.lower_features``).
+    step: the training windows' step (default ``DEFAULTS["step"]``).
+    """
     import torch
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -144,10 +159,17 @@ def train(
     if out.exists() and any(out.iterdir()) and not (out / enc.WEIGHTS).is_file():
         raise FileExistsError(f"{out}: exists and is not an encoder model folder; not replacing it")
     _seed(seed)
-    tokenizer = AutoTokenizer.from_pretrained(str(enc.base_model_path()))
-    windows = training_windows(train_docs, tokenizer)
+    base_folder = base_dir or enc.base_model_path(base)
+    tokenizer = AutoTokenizer.from_pretrained(str(base_folder))
+    windows = training_windows(train_docs, tokenizer, step=step or DEFAULTS["step"])
     print(f"train: {len(train_docs)} texts, {len(windows)} windows; dev: {len(dev_docs)} texts")
-    model = enc.build_model()
+    model = enc.build_model(base=base, train_from=train_from, base_dir=base_folder)
+    meta = {"lr": lr, "batch": batch, "seed": seed, "base": base, "train_from": train_from}
+    if train_from > 0:
+        return _train_upper(
+            model, tokenizer, windows, dev_docs, out, meta, epochs=epochs, t0=t0,
+            base_dir=base_folder,
+        )
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     per_epoch = (len(windows) + batch - 1) // batch
@@ -165,8 +187,9 @@ def train(
             t_epoch = time.perf_counter()
             for b in range(0, len(windows), batch):
                 ids, mask, labels = enc.as_tensor_batch(windows[b : b + batch])
-                # bf16 matmuls on CPUs that have them (AVX512-BF16/AMX): ~1.5x faster here.
-                with torch.autocast("cpu", dtype=torch.bfloat16):
+                # bf16 only where the CPU has it natively (AVX512-BF16/AMX): ~1.5x faster
+                # there, ~10x slower where it is emulated.
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=enc.bf16_supported()):
                     loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -181,7 +204,7 @@ def train(
                         flush=True,
                     )
             ckpt = Path(tmp) / f"epoch{epoch}"
-            enc.save_model(model, ckpt, {"epoch": epoch, "lr": lr, "batch": batch, "seed": seed})
+            enc.save_model(model, ckpt, {"epoch": epoch, **meta})
             tagger = enc.load_encoder(ckpt)
             assert tagger is not None
             scores = span_scores(dev_docs, tagger.tag(d.text for d in dev_docs))
@@ -200,22 +223,148 @@ def train(
     return {"epoch": best[1], "dev": best[2], "total_s": total_s, "size": size}
 
 
+def _train_upper(
+    model: Any,
+    tokenizer: Any,
+    windows: list[tuple[list[int], list[int]]],
+    dev_docs: Sequence[GoldDoc],
+    out: Path,
+    meta: dict[str, Any],
+    *,
+    epochs: int,
+    t0: float,
+    base_dir: Path,
+) -> dict[str, Any]:
+    """Train layers ``meta["train_from"]`` and up on lower-layer outputs computed once.
+
+    Dev is scored the same way (its windows' lower features cached too), so an epoch's
+    check costs the upper layers only; the kept model is then checked whole.
+    """
+    import numpy as np
+    import torch
+
+    from . import frozen
+
+    train_from, lr, batch = meta["train_from"], meta["lr"], meta["batch"]
+    bf16 = enc.bf16_supported()
+    t_cache = time.perf_counter()
+    feats = frozen.lower_features(model, [ids for ids, _ in windows], train_from)
+    labels = [torch.tensor(labs) for _, labs in windows]
+    dev_windows = [
+        enc.windows(*_pieces(tokenizer, d.text), tokenizer.cls_token_id, tokenizer.sep_token_id)
+        if d.text.strip() else []
+        for d in dev_docs
+    ]
+    flat_dev = [w for ws in dev_windows for w in ws]
+    dev_feats = frozen.lower_features(model, [w.ids for w in flat_dev], train_from)
+    cache_s = time.perf_counter() - t_cache
+    print(f"lower layers (0-{train_from - 1}) run once: {cache_s / 60:.1f} min", flush=True)
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    total = ((len(windows) + batch - 1) // batch) * epochs
+    warmup = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / max(total - warmup, 1))
+    )
+    order = list(range(len(windows)))
+    best: tuple[float, int, dict[str, Any]] | None = None
+    step = 0
+    for epoch in range(1, epochs + 1):
+        model.train()
+        random.shuffle(order)
+        t_epoch = time.perf_counter()
+        for b in range(0, len(order), batch):
+            idx = order[b : b + batch]
+            hidden, mask = frozen.pad_features([feats[i] for i in idx])
+            gold = torch.full(mask.shape, -100, dtype=torch.long)
+            for row, i in enumerate(idx):
+                gold[row, : len(labels[i])] = labels[i]
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits = frozen.upper_logits(model, hidden, mask, train_from)
+            loss = torch.nn.functional.cross_entropy(
+                logits.float().reshape(-1, logits.shape[-1]), gold.reshape(-1), ignore_index=-100
+            )
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                    f"({time.perf_counter() - t_epoch:.0f}s)",
+                    flush=True,
+                )
+        model.eval()
+        scores_lp = []
+        with torch.inference_mode():
+            for b in range(0, len(flat_dev), 32):
+                hidden, mask = frozen.pad_features(dev_feats[b : b + 32])
+                lp = torch.log_softmax(
+                    frozen.upper_logits(model, hidden, mask, train_from).float(), dim=-1
+                ).numpy()
+                scores_lp.extend(
+                    lp[i, w.first : w.last] for i, w in enumerate(flat_dev[b : b + 32])
+                )
+        predicted, j = [], 0
+        for ws in dev_windows:
+            if not ws:
+                predicted.append([])
+                continue
+            offs = [o for w in ws for o in w.offsets[w.first : w.last]]
+            predicted.append(enc.decode(np.concatenate(scores_lp[j : j + len(ws)]), offs))
+            j += len(ws)
+        scores = span_scores(dev_docs, predicted)
+        mean = sum(s["f1"] for s in scores.values()) / len(scores)
+        print(f"epoch {epoch} dev exact span F1: " + _fmt(scores), flush=True)
+        if best is None or mean > best[0]:
+            best = (mean, epoch, scores)
+            if out.exists():
+                shutil.rmtree(out)
+            enc.save_model(
+                model, out,
+                {"epoch": epoch, **meta, "cache_s": round(cache_s), "path": "cpu-cached-lower"},
+            )
+    assert best is not None
+    total_s = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in out.iterdir())
+    print(f"kept epoch {best[1]}: " + _fmt(best[2]))
+    print(f"training {total_s / 60:.1f} min; model {size / 1e6:.1f} MB in {out}")
+    return {"epoch": best[1], "dev": best[2], "total_s": total_s, "size": size}
+
+
+def _pieces(tokenizer: Any, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    enc_ = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    return list(enc_["input_ids"]), [tuple(o) for o in enc_["offset_mapping"]]
+
+
 def _fmt(scores: dict[str, dict[str, float]]) -> str:
     return ", ".join(f"{role} {s['f1'] * 100:.1f}" for role, s in scores.items())
 
 
-def default_output_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "models" / enc.MODEL_NAME
+def default_output_path(base: str = "minilm") -> Path:
+    """The package's shipped model folder for ``base`` (MiniLM: the default tier)."""
+    return Path(__file__).resolve().parents[1] / "models" / enc.model_name(base)
 
 
 def main(
-    data: str, out: str | None = None, *, epochs: int | None = None, seed: int | None = None
+    data: str,
+    out: str | None = None,
+    *,
+    epochs: int | None = None,
+    seed: int | None = None,
+    base: str = "minilm",
+    train_from: int | None = None,
 ) -> int:
     """Train the attribution encoder on PolNeAR ``data``; RETURNS the exit code (0: success)."""
-    options = {k: v for k, v in (("epochs", epochs), ("seed", seed)) if v is not None}
+    options = {**BASE_DEFAULTS.get(base, {}), "base": base}
+    given = (("epochs", epochs), ("seed", seed), ("train_from", train_from))
+    options.update({k: v for k, v in given if v is not None})
     try:
-        train(data, out or default_output_path(), **options)
-    except (FileNotFoundError, FileExistsError, BadInputError) as exc:
+        train(data, out or default_output_path(base), **options)
+    except (FileNotFoundError, FileExistsError, SourcetraceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

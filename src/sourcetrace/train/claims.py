@@ -47,7 +47,9 @@ TARGET_PRECISION = 0.90  # the issue's target for MRPC dev
 # topic; above it, paraphrases become common (a reader's look at 40 of them).
 MINED_MAX_COSINE = 0.85
 MINED_NEGATIVES = 1000
-MINED_TEXTS = 80  # train articles read for mining (time: each sentence is encoded)
+MINED_TEXTS = 80
+# Share of the dev same-claim pairs the small model passes on to the cross-encoder.
+CROSS_RECALL = 0.98  # train articles read for mining (time: each sentence is encoded)
 _SENTENCE_RE = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z\"“])")
 _WORDS_RE = re.compile(r"\w+")
 
@@ -212,13 +214,60 @@ def default_output_path() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / pairs.MODEL_NAME
 
 
+def train_cross(
+    mrpc: str | Path, out: str | Path, *, polnear: str | Path | None = None,
+    seed: int = DEFAULTS["seed"], encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Fine-tune the cross-encoder on MRPC train (+ mined negatives), then choose its
+    threshold on dev through ``pairs.decide``; RETURNS dev figures."""
+    from ..corpus import cross
+    from . import cross as cross_train
+
+    if encode is None:
+        from ..corpus.embed import default_embedder
+
+        encode = default_embedder().encode
+    train_rows = _read_noting(Path(mrpc) / "train.tsv")
+    dev_rows = _read_noting(Path(mrpc) / "dev.tsv")
+    mined = mine_negatives(polnear, encode, seed=seed) if polnear else []
+    print(f"train: {len(train_rows)} MRPC pairs + {len(mined)} mined negatives; "
+          f"dev: {len(dev_rows)} pairs", flush=True)
+    fitted = cross_train.train(train_rows + mined, dev_rows, out, seed=seed)
+    model = cross.load_model(out)
+    _, yd, cosd = _featurise(dev_rows, encode)
+    dev_pairs = [(a, b) for a, b, _ in dev_rows]
+    # The floor: the small model's probability that keeps CROSS_RECALL of the dev
+    # same-claim pairs it is asked about; below it the cross-encoder is not run.
+    small = pairs.decide(dev_pairs, cosd.tolist(), encode,
+                         pairs.PairModel(pairs.default_model().weights, 0.0), cross=False)
+    asked = np.array([v.score for v, y in zip(small, yd, strict=True) if y == 1 and v.same
+                      and v.score < 1.0])
+    floor = float(np.quantile(asked, 1 - CROSS_RECALL)) if len(asked) else 0.0
+    model.floor, model.threshold = floor, 0.0
+    verdicts = pairs.decide(dev_pairs, cosd.tolist(), encode, cross=model)
+    prob = np.array([v.score if v.same else -1.0 for v in verdicts])
+    threshold = choose_threshold(yd.astype(int).tolist(), prob)
+    dev = scores(yd.astype(int).tolist(), prob >= threshold)
+    cross.set_threshold(out, threshold, floor=round(floor, 4), mined_negatives=len(mined),
+                        dev={k: round(v, 4) for k, v in dev.items()})
+    print(f"floor {floor:.4f}, threshold {threshold:.4f}; dev (threshold chosen on it): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in dev.items()))
+    return {"dev": dev, "threshold": threshold, **fitted}
+
+
 def main(mrpc: str, out: str | None = None, *, polnear: str | None = None,
-         seed: int | None = None) -> int:
-    """Train the claim pair model; RETURNS the exit code (0: success)."""
+         seed: int | None = None, cross: bool = False) -> int:
+    """Train the claim pair model (or, with ``cross``, the cross-encoder); RETURNS the
+    exit code (0: success)."""
     options: dict[str, Any] = {"polnear": polnear}
     if seed is not None:
         options["seed"] = seed
     try:
+        if cross:
+            from ..corpus.cross import default_model_path as cross_path
+
+            train_cross(mrpc, out or cross_path(), **options)
+            return 0
         train(mrpc, out or default_output_path(), **options)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
