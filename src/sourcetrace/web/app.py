@@ -262,9 +262,10 @@ def create_app(
         html: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
         add: Annotated[bool, Form()] = False,
+        tier: Annotated[str, Form()] = "auto",
     ) -> Response:
         return await views.analyze_page(site, request, text=text, html=html, file=file,
-                                        add=add)
+                                        add=add, tier=tier)
 
     # ---- API index --------------------------------------------------------------------
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
