@@ -34,9 +34,10 @@ class FakePipeline:
 
     created: list[FakePipeline] = []
 
-    def __init__(self, aliases=(), *, fast=False, batch_size=2):
+    def __init__(self, aliases=(), *, fast=False, batch_size=2, tier=None):
         self.aliases = tuple(aliases)
         self.fast = fast
+        self.tier = tier
         self.batch_size = batch_size
         self.seen: list[str] = []
         FakePipeline.created.append(self)
@@ -56,10 +57,10 @@ class FakePipeline:
                 if "BADDOC" in article.text:
                     yield BadInputError(article.path, "analysis failed: bad doc")
                     continue
-                yield _fake_analysis(article)
+                yield _fake_analysis(article, self.tier)
 
 
-def _fake_analysis(article) -> Analysis:
+def _fake_analysis(article, tier=None) -> Analysis:
     text = article.text
     atts, actors = [], {}
     for i, m in enumerate(QUOTE.finditer(text), 1):
@@ -76,12 +77,13 @@ def _fake_analysis(article) -> Analysis:
             )
         )
     actor_list = tuple(Actor(aid, name, "person", (name,), ()) for name, aid in actors.items())
-    return Analysis(article, tuple(atts), actor_list, profile={"attributions": len(atts)})
+    return Analysis(article, tuple(atts), actor_list, profile={"attributions": len(atts)},
+                    tier=tier)
 
 
 def fake_factory(options) -> FakePipeline:
     """The pipeline factory the CLI tests pass: a FakePipeline with the run's options."""
-    return FakePipeline(options.aliases, fast=options.fast)
+    return FakePipeline(options.aliases, fast=options.fast, tier=options.tier)
 
 
 def invoke(*args, obj=fake_factory):

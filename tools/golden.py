@@ -52,7 +52,8 @@ def _sha(data: bytes | str) -> str:
 
 def _cli(*args: str, cwd: Path = REPO) -> str:
     cmd = [str(Path(sys.executable).parent / "sourcetrace"), *args]
-    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    # The default tier, pinned: fingerprints must not depend on the [accurate] extra.
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "SOURCETRACE_MODEL": "default"}
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"golden: {' '.join(args)} exited {done.returncode}:\n{done.stderr}")

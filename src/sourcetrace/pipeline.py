@@ -1,6 +1,6 @@
 """Pipeline: article -> NLP doc -> attributions -> actors -> voice -> profile.
 
-``PipelineOptions`` is the one picklable description of a pipeline (aliases, fast, model,
+``PipelineOptions`` is the one picklable description of a pipeline (aliases, tier, model,
 batch size) that the CLI, the batch runner and the engines pass around and build from;
 ``analyze_safely`` runs a pipeline over a stream with every failure pinned on its article.
 """
@@ -20,10 +20,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .actors import AliasTable, doc_mentions, resolve_actors, retype_actors
-from .attributions.encoder import Encoder, load_encoder
+from .attributions.encoder import Encoder, default_model_path, load_encoder
 from .attributions.extract import extract_attributions
 from .attributions.proposition import is_proposition
 from .attributions.quotes import MAX_QUOTES, Quote, find_quotes
+from .attributions.tiers import CUSTOM, LABELS, WEIGHTS_MISSING
 from .labels import find_labels
 from .link import MentionIndex, link_sources
 from .model.article import Article, printable_path
@@ -52,19 +53,24 @@ class PipelineOptions:
     """How to build a Pipeline; frozen and picklable, so worker processes get it as is.
 
     aliases: user alias files (YAML or CSV) added to the built-in table.
-    fast: rule-only path for bulk work (skips the trained attribution encoder).
-    model: an attribution encoder folder other than the shipped one.
+    fast: rule-only path for bulk work (skips the trained attribution encoder); the same
+      as tier "fast".
+    model: an attribution encoder folder other than the shipped one (tier "custom").
     batch_size: texts per nlp.pipe batch.
+    tier: the attribution tier (``attributions.tiers.LABELS``, already resolved; None:
+      "fast" when ``fast``, "custom" when ``model``, else "default").
     """
 
     aliases: tuple[str, ...] = ()
     fast: bool = False
     model: str | None = None
     batch_size: int = 16
+    tier: str | None = None
 
     def build(self) -> Pipeline:
         """A new Pipeline with these options (models load on first use)."""
-        return Pipeline(self.aliases, fast=self.fast, batch_size=self.batch_size, model=self.model)
+        return Pipeline(self.aliases, fast=self.fast, batch_size=self.batch_size,
+                        model=self.model, tier=self.tier)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -153,6 +159,9 @@ class Pipeline:
     batch_size (int): texts per nlp.pipe batch.
     model (str | Path | None): an attribution encoder folder other than the shipped one
         (from ``sourcetrace train attribution --out DIR``).
+    tier (str | None): the attribution tier (``tiers.LABELS``), written in every record;
+        "fast" implies ``fast``, "accurate" loads the shipped MPNet tagger. None: from
+        ``fast`` and ``model`` ("fast", "custom" or "default").
     """
 
     def __init__(
@@ -162,9 +171,17 @@ class Pipeline:
         fast: bool = False,
         batch_size: int = 16,
         model: str | Path | None = None,
+        tier: str | None = None,
     ) -> None:
+        if tier is None:
+            tier = "fast" if fast else CUSTOM if model is not None else "default"
+        if tier not in LABELS:
+            raise ValueError(f"unknown tier {tier!r} (one of {', '.join(LABELS)})")
+        if fast and tier != "fast":
+            raise ValueError(f"fast=True contradicts tier {tier!r}")
+        self.tier = tier
         self.alias_files = tuple(aliases)
-        self.fast = fast
+        self.fast = fast or tier == "fast"
         self.batch_size = batch_size
         self.model_path = model
         self.aliases = AliasTable.load(self.alias_files)  # built-in table plus user files
@@ -190,7 +207,12 @@ class Pipeline:
         if self.fast:
             return None
         if not self._encoder_loaded:
-            self._encoder = load_encoder(self.model_path)
+            path = self.model_path
+            if self.tier == "accurate" and path is None:
+                path = default_model_path("mpnet")
+                if path is None:  # checked before a run starts (tiers.resolve)
+                    raise ConfigError(WEIGHTS_MISSING)
+            self._encoder = load_encoder(path)
             self._encoder_loaded = True
         return self._encoder
 
@@ -306,6 +328,7 @@ class Pipeline:
             unattributed=tuple(unattributed),
             labels=tuple(labels),
             profile=sourcing_profile(attributions, unattributed, labels),
+            tier=self.tier,
         )
 
 

@@ -123,6 +123,7 @@ def run_batch(
     pipeline_factory: PipelineFactory | None = None,
     metadata: MetadataDefaults | None = None,
     fetch: FetchOptions | None = None,
+    note: str | None = None,
 ) -> int:
     """Ingest -> Pipeline.analyze_many -> writer, one article at a time; return exit code.
 
@@ -133,9 +134,10 @@ def run_batch(
         ``PipelineOptions.build``; tests pass a fake).
     metadata: outlet/published/url for articles that lack them (``--meta``, ``--outlet``).
     fetch: timeout, size cap and redirects for URL inputs.
+    note: added to the summary line ("tier accurate (auto)": what the run chose).
     A run writing to a file (or showing progress on a terminal) ends with one summary
     line on stderr:
-    ``N articles, F failed, in T s -> OUTPUT``.
+    ``N articles, F failed, in T s -> OUTPUT`` (then ``; NOTE``).
     SIGTERM (what ``timeout`` and ``docker stop`` send) stops the run as Ctrl-C does: the
     output holds whole records, the workers end, and the exit code is 130.
     """
@@ -257,7 +259,8 @@ def run_batch(
     elif output or (err.is_terminal and show_progress):
         # Written to a file, a run would otherwise end in silence; to stdout on a pipe,
         # stderr stays clean for scripts that read it.
-        err.print(summary_line(counts, time.monotonic() - started, output))
+        line = summary_line(counts, time.monotonic() - started, output)
+        err.print(f"{line}; {note}" if note else line)
     return counts.exit_code()
 
 

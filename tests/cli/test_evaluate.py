@@ -10,7 +10,7 @@ def test_cli_eval_polnear_delegates(monkeypatch):
 
     calls = []
 
-    def fake_main(directory, split, *, fast=False, console=None):
+    def fake_main(directory, split, *, fast=False, console=None, tier=None):
         calls.append((directory, split, fast))
         return 0
 

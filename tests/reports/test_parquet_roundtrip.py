@@ -55,6 +55,7 @@ def test_contract_columns_and_types(tmp_path):
     for r in records:  # as analysis writes them since 1.1: every attribution says
         for a in r["attributions"]:
             a["proposition"] = len(a["content"]["text"]) % 2 == 0
+        r["tier"] = "default"  # and since 1.2 every record names its tier (last)
     out = tmp_path / "c.parquet"
     write_parquet(records, out)
     table = pq.read_table(out)

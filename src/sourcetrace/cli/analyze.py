@@ -22,12 +22,16 @@ from ..run import EXIT_NOTHING, EXIT_USAGE, run_batch
 from .common import (
     READABLE_HELP,
     MetaOption,
+    ModelOption,
     OutletOption,
     PublishedOption,
     TimeoutOption,
     fetch_options,
     metadata_defaults,
+    model_choice,
+    resolve_tier,
     state,
+    tier_options,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +52,7 @@ class ReportFormat(StrEnum):
 
 
 def analyze(
+    ctx: typer.Context,
     paths: Annotated[
         list[str],
         typer.Argument(
@@ -93,7 +98,10 @@ def analyze(
             readable=True,
         ),
     ] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Rule-only analysis for bulk work.")] = False,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Rule-only analysis for bulk work (= --model fast).")
+    ] = False,
+    model: ModelOption = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -141,9 +149,12 @@ def analyze(
 
     Articles stream one at a time from input to report, so any number fits in memory.
     A failed input gets one "error: PATH: REASON" line on stderr and the run goes on.
+    Every record names the attribution tier that ran (--model; auto picks accurate for
+    a few single articles when it is installed, default for bulk work).
     """
+    choice, folder = model_choice(ctx, model, fast)
     if engine is Engine.spark:
-        raise typer.Exit(_run_spark(paths, output, fmt, aliases, fast, resume, master))
+        raise typer.Exit(_run_spark(paths, output, fmt, aliases, choice, folder, resume, master))
     if master is not None:
         raise typer.BadParameter("only applies with --engine spark", param_hint="--master")
     # Everything the command line can get wrong is refused here, before any model loads.
@@ -156,12 +167,13 @@ def analyze(
         raise typer.BadParameter(
             f"works with {' or '.join(RESUMABLE)} output, not {chosen}", param_hint="--resume"
         )
+    tier = resolve_tier(choice, paths, workers=workers)
     show_progress = (len(paths) > 1 or any(_many(p) for p in paths)) and not (
         not to_file and chosen == "text" and sys.stdout is not None and sys.stdout.isatty()
     )
     code = run_batch(
         paths,
-        _options(aliases, fast),
+        _options(aliases, tier, folder),
         output=output if to_file else None,
         fmt=chosen,
         resume=resume,
@@ -171,6 +183,7 @@ def analyze(
         pipeline_factory=state.pipeline_factory,
         metadata=defaults,
         fetch=fetch_options(timeout),
+        note=f"tier {tier} (auto)" if choice == "auto" else None,
     )
     raise typer.Exit(code)
 
@@ -188,7 +201,8 @@ def _run_spark(
     output: str | None,
     fmt: ReportFormat | None,
     aliases: list[Path] | None,
-    fast: bool,
+    choice: str,
+    folder: str | None,
     resume: bool,
     master: str | None,
 ) -> int:
@@ -200,12 +214,13 @@ def _run_spark(
         raise typer.BadParameter("Spark retries failed tasks itself", param_hint="--resume")
     if "-" in paths:
         raise typer.BadParameter("stdin cannot be read by Spark tasks", param_hint="PATH")
+    tier = resolve_tier(choice, paths, spark=True)
     from ..engine.spark import run_spark
 
     return run_spark(
         paths,
         output,  # type: ignore[arg-type]
-        options=_options(aliases, fast),
+        options=_options(aliases, tier, folder),
         master=master,
         console=state.err,
     )
@@ -256,7 +271,7 @@ def demo(
             paths = [Path(p.name) for p in paths]
         code = run_batch(
             [str(p) for p in paths],
-            _options(None, fast),
+            _options(None, "fast" if fast else "default", None),
             output=None,
             fmt=fmt.value,
             resume=False,
@@ -267,8 +282,5 @@ def demo(
     raise typer.Exit(code)
 
 
-def _options(aliases: list[Path] | None, fast: bool) -> PipelineOptions:
-    # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
-    from ..pipeline import PipelineOptions
-
-    return PipelineOptions(aliases=tuple(str(a) for a in aliases or ()), fast=fast)
+def _options(aliases: list[Path] | None, tier: str, folder: str | None) -> PipelineOptions:
+    return tier_options(tuple(str(a) for a in aliases or ()), tier, folder)

@@ -56,6 +56,12 @@ META_HELP = (
     "paths from the CSV's folder); its values replace the file's own."
 )
 TIMEOUT_HELP = "Seconds to wait on each URL or feed fetch (default 20)."
+MODEL_HELP = (
+    "Attribution tier: auto (accurate for up to 10 inputs that are each one article, "
+    "when installed; default otherwise), fast (rules only), default (MiniLM tagger and "
+    "rules), accurate (MPNet tagger and rules; needs the [accurate] extra), or DIR, a "
+    "trained tagger folder. Default: $SOURCETRACE_MODEL, else auto."
+)
 
 # The options several commands share, declared once.
 OutletOption = Annotated[
@@ -70,6 +76,56 @@ MetaOption = Annotated[
 TimeoutOption = Annotated[
     float | None, typer.Option("--timeout", metavar="SECONDS", min=0.01, help=TIMEOUT_HELP)
 ]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", metavar="TIER|DIR", envvar="SOURCETRACE_MODEL", help=MODEL_HELP,
+                 show_default=False, show_envvar=False),
+]
+
+
+def model_choice(
+    ctx: typer.Context, model: str | None, fast: bool, *, default: str = "auto"
+) -> tuple[str, str | None]:
+    """``--model`` and ``--fast`` as (auto, a tier or "custom"; the folder for "custom").
+
+    ``--fast`` is ``--model fast``; both on the command line and disagreeing is a usage
+    error. A ``--model`` from $SOURCETRACE_MODEL is only a default: ``--fast`` wins.
+    """
+    from ..attributions.tiers import parse_model
+
+    # By name: typer ships its own copy of click, whose enum is not click's.
+    source = ctx.get_parameter_source("model")
+    given = model is not None and getattr(source, "name", "") != "ENVIRONMENT"
+    if fast:
+        if given and model is not None and model.strip().lower() != "fast":
+            raise typer.BadParameter(
+                f"--fast means --model fast, not {model!r}; give one of them",
+                param_hint="--model")
+        return "fast", None
+    try:
+        return parse_model(model if model is not None else default)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--model") from None
+
+
+def resolve_tier(choice: str, paths: list[str], *, workers: int = 1,
+                 spark: bool = False) -> str:
+    """The tier a run uses; one "error: ..." line and exit 2 when it cannot run here."""
+    from ..attributions import tiers
+
+    try:
+        return tiers.resolve(choice, paths, workers=workers, spark=spark)
+    except tiers.TierUnavailable as exc:
+        unavailable(str(exc))
+        raise  # unreachable: unavailable exits
+
+
+def tier_options(aliases: tuple[str, ...], tier: str, folder: str | None) -> PipelineOptions:
+    """The pipeline options of a resolved tier (``fast`` kept in step with it)."""
+    # Imported here: the pipeline pulls in spaCy, which --help should not wait for.
+    from ..pipeline import PipelineOptions
+
+    return PipelineOptions(aliases=aliases, fast=tier == "fast", model=folder, tier=tier)
 
 
 def metadata_defaults(

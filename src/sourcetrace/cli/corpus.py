@@ -24,9 +24,13 @@ from ..reports.words import plural
 from .common import (
     MetadataPipeline,
     MetaOption,
+    ModelOption,
     OutletOption,
     PublishedOption,
     metadata_defaults,
+    model_choice,
+    resolve_tier,
+    tier_options,
 )
 
 logger = logging.getLogger(__name__)
@@ -80,6 +84,7 @@ def _open(db: str):
 
 @app.command()
 def build(
+    ctx: typer.Context,
     paths: Annotated[
         list[str],
         typer.Argument(
@@ -92,7 +97,9 @@ def build(
         list[str] | None,
         typer.Option("--aliases", metavar="FILE", help="Alias file forcing/forbidding merges."),
     ] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Rule-only analysis.")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="Rule-only analysis (= --model fast).")
+                    ] = False,
+    model: ModelOption = None,
     embedder: Annotated[
         str, typer.Option("--embedder", help="minilm (default) or hashing (no model; tests).")
     ] = "minilm",
@@ -106,7 +113,9 @@ def build(
     meta: MetaOption = None,
 ) -> None:
     """Add articles to a corpus (created when missing). All or nothing: a failed build
-    leaves the corpus as it was. One build writes a corpus at a time; others wait."""
+    leaves the corpus as it was. One build writes a corpus at a time; others wait. Each
+    article keeps the attribution tier that analysed it (--model; the articles table's
+    ``tier``)."""
     from ..corpus.build import build as run_build
     from ..corpus.embed import HashingEmbedder, MiniLMEmbedder
 
@@ -115,11 +124,12 @@ def build(
     enc = HashingEmbedder() if embedder == "hashing" else MiniLMEmbedder()
     err = _err()
     defaults = metadata_defaults(outlet, published, meta)
+    choice, folder = model_choice(ctx, model, fast)
+    tier = resolve_tier(choice, paths)
 
     def pipeline():
-        from ..pipeline import Pipeline
-
-        return MetadataPipeline(Pipeline(list(aliases or ()), fast=fast), defaults)
+        return MetadataPipeline(tier_options(tuple(aliases or ()), tier, folder).build(),
+                                defaults)
 
     progress = batch_progress(err, enabled=err.is_terminal)
     with progress:

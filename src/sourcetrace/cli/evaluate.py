@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .common import unavailable
+from .common import MODEL_HELP, model_choice, resolve_tier, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +19,14 @@ app = typer.Typer(help="Score sourcetrace against annotated corpora.", no_args_i
 
 @app.command("polnear")
 def eval_polnear(
+    ctx: typer.Context,
     directory: Annotated[str, typer.Argument(metavar="DIR", help="The PolNeAR corpus folder.")],
     split: Annotated[
         str, typer.Option("--split", metavar="NAME", help="Which split to score (e.g. test).")
     ],
-    fast: Annotated[bool, typer.Option("--fast", help="Score the rule-only path.")] = False,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Score the rule-only path (= --model fast).")
+    ] = False,
     limit: Annotated[
         int | None,
         typer.Option("--limit", metavar="N", min=1, help="Score only the first N documents."),
@@ -33,10 +36,15 @@ def eval_polnear(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", metavar="DIR", help="An attribution model, not the shipped one."),
+        # No $SOURCETRACE_MODEL here: an evaluation names the tier it scores.
+        typer.Option("--model", metavar="TIER|DIR", help=MODEL_HELP.split(" Default:")[0]
+                     + " Default: default."),
     ] = None,
 ) -> None:
-    """Score attribution extraction against the PolNeAR corpus and print the tables."""
+    """Score attribution extraction against the PolNeAR corpus and print the tables (the
+    summary line names the tier scored)."""
+    choice, folder = model_choice(ctx, model, fast, default="default")
+    tier = resolve_tier(choice, [directory])
     try:
         from ..evaluate.polnear import evaluate as polnear_evaluate
     except ImportError as exc:
@@ -44,10 +52,11 @@ def eval_polnear(
         unavailable(f"evaluation is not available in this build ({exc})")
     options = {
         k: v
-        for k, v in (("limit", limit), ("json_out", json_out), ("model", model))
+        for k, v in (("limit", limit), ("json_out", json_out), ("model", folder))
         if v is not None
     }
-    raise typer.Exit(polnear_evaluate(directory, split, fast=fast, console=Console(), **options))
+    raise typer.Exit(polnear_evaluate(directory, split, fast=tier == "fast", console=Console(),
+                                      tier=tier, **options))
 
 
 @app.command("claims")

@@ -196,6 +196,7 @@ class CorpusBuilder:
                 "record": as_json,
                 "text_hash": cand.text_hash,
                 "added_at": datetime.now(UTC).replace(tzinfo=None),
+                "tier": record.get("tier"),
             }
         )
         rows["minhashes"].append({"article_id": aid, "signature": cand.signature.tolist()})

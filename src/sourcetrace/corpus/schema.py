@@ -21,8 +21,9 @@ from __future__ import annotations
 import duckdb
 
 # Bumped on incompatible changes; a corpus with another major version is refused.
-# 1.1: minhash_bands (filled on first build from 1.0); 1.2: disputes (derived).
-CORPUS_SCHEMA_VERSION = "1.2"
+# 1.1: minhash_bands (filled on first build from 1.0); 1.2: disputes (derived);
+# 1.3: articles.tier (added by the next build of an older corpus; NULL for its articles).
+CORPUS_SCHEMA_VERSION = "1.3"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS corpus_meta (
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS articles (
     metadata JSON,
     record JSON,
     text_hash VARCHAR,          -- sha1 of the whitespace-normalised text
-    added_at TIMESTAMP
+    added_at TIMESTAMP,
+    tier VARCHAR                -- attribution tier that analysed it (NULL: before 1.3)
 );
 
 -- Other sightings of a stored article: syndicated copies, re-fetches of one URL.
@@ -252,11 +254,15 @@ ALL_TABLES = ("corpus_meta", *STORED_TABLES, *DERIVED_TABLES)
 # Tables a corpus of an earlier 1.x schema may lack (1.0 had no band keys); the next build
 # adds them, and readers do without.
 LATER_TABLES = ("minhash_bands", "disputes")
+# Columns added since 1.0 (table, column, type): the next build adds them; readers check.
+LATER_COLUMNS = (("articles", "tier", "VARCHAR"),)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table that is missing and record the schema version."""
     con.execute(DDL)
+    for table, column, kind in LATER_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
     con.execute(
         "INSERT OR REPLACE INTO corpus_meta VALUES ('schema_version', ?)",
         [CORPUS_SCHEMA_VERSION],

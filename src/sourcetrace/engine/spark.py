@@ -43,6 +43,7 @@ import pyarrow as pa
 from rich.console import Console
 from rich.text import Text
 
+from ..attributions.tiers import TierUnavailable, parse_model, resolve
 from ..pipeline import PipelineOptions, analyze_safely, failure_reason
 from ..reports.parquet import ARROW_SCHEMA, to_row
 
@@ -484,8 +485,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="+", metavar="INPUT")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.parquet")
     parser.add_argument("--aliases", action="append", default=[], metavar="FILE")
-    parser.add_argument("--fast", action="store_true")
+    parser.add_argument("--fast", action="store_true", help="the same as --model fast")
+    parser.add_argument("--model", default=None, metavar="TIER|DIR",
+                        help="attribution tier (fast, default, accurate; auto: default) "
+                        "or a trained tagger folder")
     args = parser.parse_args(argv)
-    options = PipelineOptions(aliases=tuple(args.aliases), fast=args.fast)
+    try:
+        choice, folder = parse_model(args.model or ("fast" if args.fast else "default"))
+        tier = resolve(choice, args.inputs, spark=True)
+    except (ValueError, TierUnavailable) as exc:
+        parser.error(str(exc))
+    if args.fast and tier != "fast":
+        parser.error("--fast and --model disagree")
+    options = PipelineOptions(aliases=tuple(args.aliases), fast=tier == "fast", model=folder,
+                              tier=tier)
     return run_spark(args.inputs, args.output, options=options)
 

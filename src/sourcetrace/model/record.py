@@ -18,7 +18,8 @@ from .article import Article
 from .spans import TextSpan
 
 # 1.1.0: attributions carry "proposition" (optional; absent in 1.0 records).
-SCHEMA_VERSION = "1.1.0"
+# 1.2.0: a top-level "tier", the attribution tier that ran (optional; absent before 1.2).
+SCHEMA_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +204,12 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """The result for one article."""
+    """The result for one article.
+
+    tier: the attribution tier that found the attributions ("fast", "default",
+      "accurate", or "custom" for a tagger folder of one's own); None when unknown
+      (records before 1.2), and then not written.
+    """
 
     article: Article
     attributions: tuple[Attribution, ...] = ()
@@ -211,15 +217,18 @@ class Analysis:
     unattributed: tuple[Assertion, ...] = ()
     labels: tuple[Label, ...] = ()
     profile: dict[str, Any] = field(default_factory=dict)
+    tier: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"schema_version": SCHEMA_VERSION}
+        d: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
         d.update(self.article.to_dict())
         d["attributions"] = [a.to_dict() for a in self.attributions]
         d["actors"] = [a.to_dict() for a in self.actors]
         d["unattributed"] = [a.to_dict() for a in self.unattributed]
         d["labels"] = [lb.to_dict() for lb in self.labels]
         d["profile"] = dict(self.profile)
+        if self.tier is not None:  # last, as the Parquet column is
+            d["tier"] = self.tier
         return d
 
     @classmethod
@@ -232,4 +241,5 @@ class Analysis:
             unattributed=tuple(Assertion.from_dict(u) for u in d.get("unattributed") or ()),
             labels=tuple(Label.from_dict(lb) for lb in d.get("labels") or ()),
             profile=dict(d.get("profile") or {}),
+            tier=d.get("tier"),
         )

@@ -12,7 +12,8 @@ strings; a number is written out (``3.5`` -> ``"3.5"``), anything else (list, ob
 true/false) is refused. No string may hold a lone surrogate (``"\\ud800"``: JSON allows
 it, UTF-8 cannot carry it). An analysis record also has the shape ``Analysis.to_dict``
 writes: lists of objects where lists belong, every span ``[start, end]`` inside the text,
-confidences in 0..1, and a ``schema_version`` of our major version. A record that breaks
+confidences in 0..1, a ``tier`` (1.2 on; optional) that is a short lower-case name,
+and a ``schema_version`` of our major version. A record that breaks
 a rule is refused as a whole with one ``BadInputError(where, reason)`` naming the field;
 its batch goes on. Keys the validator does not know are kept as they are (newer minor
 versions may add fields).
@@ -43,6 +44,8 @@ __all__ = [
 METADATA_STRINGS = ("url", "title", "published", "outlet", "author", "id")
 SUPPORTED_MAJOR = SCHEMA_VERSION.split(".")[0]
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A tier name: today fast, default, accurate or custom; a later minor version may add one.
+TIER_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 Record = dict[str, Any]
 
@@ -122,6 +125,12 @@ def validate_record(obj: Any, where: str) -> Record:
     if meta is not None and not isinstance(meta, dict):
         raise BadInputError(where, f'"metadata" must be an object (got {_kind(meta)})')
     out["metadata"] = check_metadata(meta or {}, where)
+    tier = obj.get("tier")
+    if tier is None:
+        out.pop("tier", None)  # records before 1.2 have none; null says the same
+    elif not isinstance(tier, str) or not TIER_NAME.fullmatch(tier):
+        shown = repr(tier[:40]) if isinstance(tier, str) else f"got {_kind(tier)}"
+        raise BadInputError(where, f'"tier" must be a tier name ({shown})')
     if obj.get("profile") is not None and not isinstance(obj["profile"], dict):
         raise BadInputError(where, f'"profile" must be an object (got {_kind(obj["profile"])})')
     check = _Checker(len(text), where)

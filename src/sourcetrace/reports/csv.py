@@ -13,6 +13,8 @@ Layout (one table, so a spreadsheet filters and sorts it as it is):
   (empty for the writer's own).
 - ``label``, ``voice`` (writer | attributed), ``label_actor``: label rows; ``reason``:
   why an unattributed sentence counts as an assertion.
+- ``tier``: the attribution tier that ran (fast, default, accurate, custom), on every
+  row; added last so the columns before it keep their places.
 """
 
 from __future__ import annotations
@@ -53,7 +55,10 @@ COLUMNS = (
     "voice",
     "label_actor",
     "reason",
+    "tier",
 )
+# The columns before ``tier`` was added (sourcetrace before schema 1.2).
+COLUMNS_BEFORE_TIER = COLUMNS[:-1]
 
 ROW_TYPES = ("attribution", "unattributed", "label")
 
@@ -96,7 +101,7 @@ def rows(analysis: Analysis) -> Iterator[dict[str, str | int]]:
     """The article's rows as dicts keyed by COLUMNS (absent keys are empty cells)."""
     names = actor_names(analysis)
     art = analysis.article
-    base = {"article_id": art.id, "path": art.path}
+    base = {"article_id": art.id, "path": art.path, "tier": analysis.tier or ""}
 
     def where(spans: tuple[tuple[int, int], ...]) -> dict[str, str | int]:
         if not spans:
@@ -165,6 +170,11 @@ def recover(path: str) -> set[str]:
             raise SourcetraceError(
                 f"{path}: a CSV report in the older attributions-only layout; cannot "
                 "resume it (write to a new file)"
+            )
+        if tuple(header) == COLUMNS_BEFORE_TIER:
+            raise SourcetraceError(
+                f"{path}: a CSV report from before the tier column; cannot resume it "
+                "(write to a new file)"
             )
         if tuple(header) != COLUMNS:
             raise SourcetraceError(f"{path}: not a sourcetrace CSV report; cannot resume")

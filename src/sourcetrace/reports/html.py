@@ -106,7 +106,8 @@ def render_article(analysis: Analysis, *, anchor: str = "") -> str:
     """One article as an ``<article>`` element."""
     art = analysis.article
     title = art.metadata.get("title") or art.path
-    meta = " · ".join(f"{k}: {v}" for k, v in header_fields(art.metadata))
+    fields = header_fields(art.metadata) + ([("tier", analysis.tier)] if analysis.tier else [])
+    meta = " · ".join(f"{k}: {v}" for k, v in fields)
     parts = [
         f'<article id="{escape(anchor)}">' if anchor else "<article>",
         f"<h2>{escape(str(title))}</h2>",

@@ -101,6 +101,7 @@ ARROW_SCHEMA = pa.schema(
         pa.field("unattributed", pa.list_(_ASSERTION)),
         pa.field("labels", pa.list_(_LABEL)),
         pa.field("profile", pa.string(), nullable=False),
+        pa.field("tier", pa.string()),  # 1.2.0 on; null for older records
     ],
     metadata={"sourcetrace": "analysis record, schema/sourcetrace-analysis.v1.schema.json"},
 )
@@ -120,6 +121,8 @@ def from_row(row: dict[str, Any]) -> dict[str, Any]:
     for key in JSON_COLUMNS:
         if isinstance(record.get(key), str):
             record[key] = json.loads(record[key])
+    if record.get("tier", False) is None:
+        del record["tier"]  # a record from before tiers has none
     for att in record.get("attributions") or ():
         if att.get("proposition", False) is None:
             del att["proposition"]  # the JSONL record leaves an unchecked content unsaid

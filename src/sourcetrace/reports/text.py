@@ -128,7 +128,8 @@ def render_article(analysis: Analysis, *, legend: bool = True, plain: bool = Fal
     parts: list = [Rule(Text(art.path, style="bold"), align="left")]
     if title:
         parts.append(Text(str(title), style="bold"))
-    meta = " · ".join(v for _, v in header_fields(art.metadata))
+    meta = " · ".join([v for _, v in header_fields(art.metadata)]
+                      + ([f"tier: {analysis.tier}"] if analysis.tier else []))
     if meta:
         parts.append(Text(meta, style="italic"))
     parts.append(Text.assemble(("Sourcing: ", "bold"), summarize(analysis).line()))

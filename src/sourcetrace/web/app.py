@@ -78,7 +78,8 @@ def create_app(
 
     db (str | Path): the corpus DuckDB file.
     max_body_bytes (int): largest request body accepted (413 beyond). Defaults to 2 MiB.
-    analyzer (Analyzer | None): on-the-fly analyser. Defaults to one over ``Pipeline()``.
+    analyzer (Analyzer | None): on-the-fly analyser. Defaults to ``Analyzer()`` (one
+        pipeline per attribution tier, built on first use).
     allow_add (bool): let the analyse page add its result to the corpus (through
         ``corpus build``). Defaults to False: the server never writes.
     alias_files, make_embedder: passed to the corpus builder when adding.
@@ -262,9 +263,10 @@ def create_app(
         html: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
         add: Annotated[bool, Form()] = False,
+        tier: Annotated[str, Form()] = "auto",
     ) -> Response:
         return await views.analyze_page(site, request, text=text, html=html, file=file,
-                                        add=add)
+                                        add=add, tier=tier)
 
     # ---- API index --------------------------------------------------------------------
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)

@@ -52,6 +52,7 @@ def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, An
         counts["disputes"] = count_disputes(con)
     return {
         "counts": counts,
+        "tiers": tier_counts(con),
         "outlets": outlet_profiles(con),
         "top_claims": with_outlet_counts(con, rows(
             con,
@@ -73,6 +74,21 @@ def overview(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> dict[str, An
             [limit],
         ),
     }
+
+
+def tier_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Articles per attribution tier that analysed them, most first; "unknown" for those
+    stored before tiers were (a corpus before 1.3, records from an older sourcetrace)."""
+    has_tier = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'articles' "
+        "AND column_name = 'tier'"
+    ).fetchone()
+    column = "tier" if has_tier and has_tier[0] else "NULL"
+    found = con.execute(
+        f"SELECT coalesce({column}, 'unknown') AS tier, count(*) AS n FROM articles "
+        "GROUP BY 1 ORDER BY n DESC, tier"
+    ).fetchall()
+    return {str(tier): int(n) for tier, n in found}
 
 
 def outlet_profiles(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -115,4 +131,4 @@ def outlet_profiles(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return found
 
 
-__all__ = ["outlet_counts", "outlet_profiles", "overview", "stats"]
+__all__ = ["outlet_counts", "outlet_profiles", "overview", "stats", "tier_counts"]

@@ -65,6 +65,7 @@ def evaluate(
     limit: int | None = None,
     json_out: str | None = None,
     model: str | None = None,
+    tier: str | None = None,
 ) -> int:
     """Evaluate the Pipeline on a PolNeAR split and print Rich tables.
 
@@ -75,6 +76,8 @@ def evaluate(
     limit (int | None): score only the first N documents (file-name order).
     json_out (str | None): also write the report as JSON to this path.
     model (str | None): an attribution encoder folder other than the shipped one.
+    tier (str | None): the attribution tier scored (``attributions.tiers.LABELS``);
+        None: "fast" when ``fast``, "custom" when ``model``, else "default".
     RETURNS (int): 0, or 2 when the split layout is missing (one-line error printed).
     """
     from rich.console import Console
@@ -89,7 +92,9 @@ def evaluate(
 
     from ...pipeline import Pipeline
 
-    pipeline = Pipeline(fast=fast, model=model)
+    if tier is None:
+        tier = "fast" if fast else "custom" if model is not None else "default"
+    pipeline = Pipeline(fast=fast or tier == "fast", model=model, tier=tier)
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -107,7 +112,7 @@ def evaluate(
 
         report = score_pipeline(pipeline, tracked())
 
-    console.print(rendering.summary(report, split, fast=fast), highlight=False)
+    console.print(rendering.summary(report, split, tier=tier), highlight=False)
     rendering.render(report, console, title=f"PolNeAR {split}")
     if json_out:
         rendering.write_json(report, json_out)

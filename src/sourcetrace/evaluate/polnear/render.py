@@ -63,12 +63,11 @@ def render(report: Report, console: Any, *, title: str = "PolNeAR") -> None:
     console.print(t)
 
 
-def summary(report: Report, split: str, *, fast: bool) -> str:
-    """The one line printed above the tables: sizes, pipeline mode, time, failures."""
-    mode = "fast" if fast else "full"
+def summary(report: Report, split: str, *, tier: str) -> str:
+    """The one line printed above the tables: sizes, the tier scored, time, failures."""
     return (
         f"PolNeAR {split}: {report.documents} documents, {report.gold_relations} gold "
-        f"relations, {report.predicted_relations} predicted ({mode} pipeline, "
+        f"relations, {report.predicted_relations} predicted ({tier} tier, "
         f"{report.seconds:.1f} s)" + (f"; {report.failed} failed" if report.failed else "")
     )
 

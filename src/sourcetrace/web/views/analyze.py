@@ -27,6 +27,8 @@ class AnalyzeRequest(BaseModel):
     text: str | None = Field(None, description="Plain article text.")
     html: str | None = Field(None, description="An HTML page (no URL is fetched).")
     title: str | None = Field(None, description="Title for plain text.")
+    tier: str | None = Field(None, description="Attribution tier: auto (the default), fast, "
+                             "default or accurate; the record's 'tier' says which ran.")
 
 
 async def analyze_api(site: Site, body: AnalyzeRequest, *, add: bool) -> dict[str, Any]:
@@ -36,10 +38,10 @@ async def analyze_api(site: Site, body: AnalyzeRequest, *, add: bool) -> dict[st
         raise HTTPException(403, NOT_ADDING)
     try:
         if body.html is not None and body.text is None:
-            record = await run_in_threadpool(analyzer.analyze_html, body.html)
+            record = await run_in_threadpool(analyzer.analyze_html, body.html, tier=body.tier)
         elif body.text is not None and body.html is None:
             record = await run_in_threadpool(analyzer.analyze_text, body.text,
-                                             title=body.title)
+                                             title=body.title, tier=body.tier)
         else:
             raise HTTPException(422, "give exactly one of 'text' and 'html'")
     except BadInputError as e:
@@ -60,11 +62,13 @@ async def analyze_upload(site: Site, file: UploadFile) -> dict[str, Any]:
 
 def analyze_form(site: Site, request: Request) -> HTMLResponse:
     """The empty form."""
-    return site.page(request, "analyze.html", limit=site.max_body_bytes, error=None)
+    return site.page(request, "analyze.html", limit=site.max_body_bytes, error=None,
+                     tiers=site.analyzer.tier_choices(), chosen="auto")
 
 
 async def analyze_page(
-    site: Site, request: Request, *, text: str, html: str, file: UploadFile | None, add: bool
+    site: Site, request: Request, *, text: str, html: str, file: UploadFile | None, add: bool,
+    tier: str = "auto",
 ) -> Response:
     """The form's result: the article page over the record, or the form with the error."""
     analyzer = site.analyzer
@@ -73,18 +77,19 @@ async def analyze_page(
     try:
         if file is not None and file.filename:
             record = await run_in_threadpool(
-                analyzer.analyze_upload, file.filename, await file.read()
+                analyzer.analyze_upload, file.filename, await file.read(), tier=tier
             )
         elif html.strip():
-            record = await run_in_threadpool(analyzer.analyze_html, html)
+            record = await run_in_threadpool(analyzer.analyze_html, html, tier=tier)
         elif text.strip():
-            record = await run_in_threadpool(analyzer.analyze_text, text)
+            record = await run_in_threadpool(analyzer.analyze_text, text, tier=tier)
         else:
             raise BadInputError("<form>", "nothing to analyse: paste text or HTML, "
                                 "or choose a file")
     except BadInputError as e:
         return site.page(request, "analyze.html", 422, limit=site.max_body_bytes,
-                         error=f"{e.path}: {e.reason}")
+                         error=f"{e.path}: {e.reason}", tiers=analyzer.tier_choices(),
+                         chosen=tier)
     if add:
         stored = await _add(site, record)
         return RedirectResponse(f"/articles/{quote(stored, safe='')}", status_code=303)
