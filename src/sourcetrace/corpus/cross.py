@@ -122,12 +122,12 @@ def default_model_path() -> Path:
 
 def load_model(path: str | Path | None = None, *, base_dir: Path | None = None) -> CrossEncoder:
     """The cross-encoder in ``path`` (default: the shipped one); OSError when missing."""
-    from safetensors.torch import load_file
-
     model_dir = Path(path) if path is not None else default_model_path()
-    if not (model_dir / WEIGHTS).is_file():
+    if not (model_dir / WEIGHTS).is_file():  # checked before torch is imported
         raise OSError(f"{model_dir}: no claim cross-encoder; train one with "
                       "`sourcetrace train claims --mrpc DIR --cross`")
+    from safetensors.torch import load_file
+
     config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
     model, tokenizer = build_model(base_dir)
     state = {k: v.float() for k, v in load_file(str(model_dir / WEIGHTS)).items()}

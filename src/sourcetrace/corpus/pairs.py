@@ -10,16 +10,18 @@ the harness (``evaluate.claims.mrpc``) call, so what is scored is what the corpu
    one proposition: the pair model, shown both texts with their negators and figures
    masked (``claim_text.masked``, re-encoded), judges them the same claim;
 3. two claims with the same words (case and punctuation aside) are the same claim;
-4. otherwise the pair model decides: a small network trained on MRPC plus mined
-   same-topic negatives (``train.claims``; models/MODEL_CARD.md) over ``features``
-   of the pair: the bi-encoder cosine and how the two texts' words, stems, names,
-   figures and lengths compare. Same claim when its probability reaches the
-   threshold chosen on MRPC dev (stored with the weights).
+4. otherwise the small pair model scores the pair: a one-hidden-layer network trained
+   on MRPC plus mined same-topic negatives (``train.claims``; models/MODEL_CARD.md)
+   over ``features`` of the pair (the bi-encoder cosine and how the two texts' words,
+   stems, names, figures and lengths compare). It costs microseconds a pair;
+5. where the cross-encoder ships (``cross.py``, MiniLM reading both texts together),
+   pairs the small model scores at or above the cross-encoder's floor are read by it,
+   and it decides; the rest are not the same claim. Without it, the small model's own
+   threshold decides. Both thresholds were chosen on MRPC dev and ship with the weights.
 
-Why not a cross-encoder: fine-tuning MiniLM as one measured 1.3 pairs/s (training) and
-5.8 pairs/s (inference) on this project's shared 2-core machine, too slow both to train
-in the time given and for the corpus's scale bound; this model costs microseconds a
-pair on vectors the corpus stores anyway (docs/corpus.md, "Same claim").
+An earlier note here rejected a cross-encoder at 1.3 pairs/s training; that was bf16
+autocast emulated on a CPU without native bf16. In fp32 it trains at ~10 pairs/s on one
+shared core and reads ~100 pairs/s on two (docs/corpus.md, "Same claim").
 """
 
 from __future__ import annotations
