@@ -132,6 +132,15 @@ def rss_mib() -> float:
 
 
 def peak_rss_mib() -> float:
+    """This process's peak RSS. Linux: VmHWM, because ru_maxrss survives exec and a
+    child started from a big parent would report the parent's peak."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 2**10  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
 
