@@ -46,3 +46,26 @@ def fake(monkeypatch, tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     return FakePipeline
+
+
+@pytest.fixture(scope="session")
+def tiny_mpnet(tmp_path_factory) -> Path:
+    """An MPNet-shaped base folder (2 layers of 16), with MiniLM's tokenizer files so it
+    can read text: stands in for all-mpnet-base-v2, which CI does not install."""
+    import shutil
+
+    from transformers import AutoTokenizer, MPNetConfig, MPNetModel
+
+    from sourcetrace.attributions.encoder import base_model_path
+
+    folder = tmp_path_factory.mktemp("tiny-mpnet")
+    vocab = AutoTokenizer.from_pretrained(str(base_model_path())).vocab_size
+    config = MPNetConfig(
+        vocab_size=vocab, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=300,
+    )
+    MPNetModel(config).save_pretrained(str(folder))
+    for f in base_model_path().iterdir():
+        if f.name.startswith(("tokenizer", "vocab", "special_tokens")):
+            shutil.copy(f, folder / f.name)
+    return folder

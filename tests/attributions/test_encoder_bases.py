@@ -4,39 +4,17 @@ them back on the base (a tiny MPNet-shaped model stands in for all-mpnet-base-v2
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
-import pytest
 from safetensors.torch import load_file, save_file
 
 from sourcetrace.attributions.encoder import (
     LABELS,
     WEIGHTS,
-    base_model_path,
     build_model,
     load_encoder,
     model_base,
     save_model,
 )
-
-
-@pytest.fixture(scope="module")
-def tiny_mpnet(tmp_path_factory) -> Path:
-    """MPNet-shaped (2 layers of 16), with MiniLM's tokenizer files so it can read text."""
-    from transformers import AutoTokenizer, MPNetConfig, MPNetModel
-
-    folder = tmp_path_factory.mktemp("tiny-mpnet")
-    vocab = AutoTokenizer.from_pretrained(str(base_model_path())).vocab_size
-    config = MPNetConfig(
-        vocab_size=vocab, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=300,
-    )
-    MPNetModel(config).save_pretrained(str(folder))
-    for f in base_model_path().iterdir():
-        if f.name.startswith(("tokenizer", "vocab", "special_tokens")):
-            shutil.copy(f, folder / f.name)
-    return folder
 
 
 def test_top_layers_only_are_saved_and_loaded_back(tiny_mpnet, tmp_path):

@@ -6,36 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sourcetrace.attributions import encoder
-from sourcetrace.attributions.encoder import base_model_path, build_model, save_model
+from sourcetrace.attributions.encoder import build_model, save_model
 from sourcetrace.cli import app
 
 ARTICLE = ('"The harbour will reopen on Friday," the port director said on Monday.\n'
            "Fishing crews welcomed the news.\n")
-
-
-@pytest.fixture(scope="module")
-def tiny_mpnet(tmp_path_factory) -> Path:
-    """MPNet-shaped (2 layers of 16), with MiniLM's tokenizer files so it can read text."""
-    from transformers import AutoTokenizer, MPNetConfig, MPNetModel
-
-    folder = tmp_path_factory.mktemp("tiny-mpnet")
-    vocab = AutoTokenizer.from_pretrained(str(base_model_path())).vocab_size
-    config = MPNetConfig(
-        vocab_size=vocab, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=300,
-    )
-    MPNetModel(config).save_pretrained(str(folder))
-    for f in base_model_path().iterdir():
-        if f.name.startswith(("tokenizer", "vocab", "special_tokens")):
-            shutil.copy(f, folder / f.name)
-    return folder
 
 
 @pytest.fixture

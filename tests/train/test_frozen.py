@@ -8,11 +8,10 @@ torch = pytest.importorskip("torch")
 
 from sourcetrace.attributions.encoder import build_model  # noqa: E402
 from sourcetrace.train import frozen  # noqa: E402
-from tests.attributions.test_encoder_bases import tiny_mpnet  # noqa: E402,F401
 
 
 @pytest.mark.parametrize("train_from", [1, 2])
-def test_lower_then_upper_gives_the_whole_models_logits(tiny_mpnet, train_from):  # noqa: F811
+def test_lower_then_upper_gives_the_whole_models_logits(tiny_mpnet, train_from):
     torch.manual_seed(0)
     model = build_model(base="mpnet", train_from=train_from, base_dir=tiny_mpnet).eval()
     windows = [[0, 1037, 2158, 2003, 1996, 2, 5], [0, 7592, 2], [0, 3000, 3001, 3002, 2]]
@@ -32,7 +31,7 @@ def test_lower_then_upper_gives_the_whole_models_logits(tiny_mpnet, train_from):
     assert len(model.mpnet.encoder.layer) == 2
 
 
-def test_only_upper_layers_get_gradients(tiny_mpnet):  # noqa: F811
+def test_only_upper_layers_get_gradients(tiny_mpnet):
     model = build_model(base="mpnet", train_from=1, base_dir=tiny_mpnet)
     feats = frozen.lower_features(model, [[0, 1037, 2158, 2]], 1)
     hidden, mask = frozen.pad_features(feats)

@@ -32,6 +32,7 @@ from typing import Any
 from ..attributions import encoder as enc
 from ..evaluate.polnear.data import GoldDoc, normalize_span, read_split
 from ..model.errors import SourcetraceError
+from . import loop
 
 __all__ = ["DEFAULTS", "gold_spans", "main", "span_scores", "train", "training_windows"]
 
@@ -43,6 +44,7 @@ BASE_DEFAULTS: dict[str, dict[str, Any]] = {
     "minilm": {"train_from": 0},
     "mpnet": {"train_from": 10, "epochs": 2, "lr": 1e-4, "step": 254},
 }
+WARMUP_SHARE = 0.06  # of all steps; the MiniLM run's setting, kept for MPNet
 # Cue edges decide whether a relation is found at all, so a cue wins a contested piece.
 _ROLE_ORDER = {"CUE": 0, "SOURCE": 1, "CONTENT": 2}
 
@@ -174,10 +176,7 @@ def train(
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     per_epoch = (len(windows) + batch - 1) // batch
     total = per_epoch * epochs
-    warmup = max(1, int(0.06 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / max(total - warmup, 1))
-    )
+    sched = loop.linear_schedule(opt, total, WARMUP_SHARE)
     best: tuple[float, int, dict[str, Any]] | None = None
     step = 0
     with tempfile.TemporaryDirectory(prefix="sourcetrace-train-") as tmp:
@@ -191,18 +190,9 @@ def train(
                 # there, ~10x slower where it is emulated.
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=enc.bf16_supported()):
                     loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad()
+                loop.update(loss, params, opt, sched)
                 step += 1
-                if step % 50 == 0:
-                    print(
-                        f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                        f"({time.perf_counter() - t_epoch:.0f}s)",
-                        flush=True,
-                    )
+                loop.log_step(epoch, step, total, loss, t_epoch)
             ckpt = Path(tmp) / f"epoch{epoch}"
             enc.save_model(model, ckpt, {"epoch": epoch, **meta})
             tagger = enc.load_encoder(ckpt)
@@ -263,10 +253,7 @@ def _train_upper(
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     total = ((len(windows) + batch - 1) // batch) * epochs
-    warmup = max(1, int(0.06 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / max(total - warmup, 1))
-    )
+    sched = loop.linear_schedule(opt, total, WARMUP_SHARE)
     order = list(range(len(windows)))
     best: tuple[float, int, dict[str, Any]] | None = None
     step = 0
@@ -285,18 +272,9 @@ def _train_upper(
             loss = torch.nn.functional.cross_entropy(
                 logits.float().reshape(-1, logits.shape[-1]), gold.reshape(-1), ignore_index=-100
             )
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            loop.update(loss, params, opt, sched)
             step += 1
-            if step % 50 == 0:
-                print(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                    f"({time.perf_counter() - t_epoch:.0f}s)",
-                    flush=True,
-                )
+            loop.log_step(epoch, step, total, loss, t_epoch)
         model.eval()
         scores_lp = []
         with torch.inference_mode():

@@ -27,11 +27,13 @@ from typing import Any
 from ..corpus import cross
 from ..corpus.claim_text import embedding_text
 from ..evaluate.claims.mrpc import Pair
+from . import loop
 
 __all__ = ["DEFAULTS", "train"]
 
 # One run on MRPC dev log loss picked these (models/MODEL_CARD.md).
 DEFAULTS: dict[str, Any] = {"epochs": 3, "lr": 4e-5, "batch": 16, "seed": 13}
+WARMUP_SHARE = 0.1  # of all steps (the run recorded in models/MODEL_CARD.md)
 
 
 def _examples(rows: Sequence[Pair], both_orders: bool) -> list[tuple[str, str, int]]:
@@ -70,10 +72,7 @@ def train(
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     total = ((len(examples) + batch - 1) // batch) * epochs
-    warmup = max(1, int(0.1 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: s / warmup if s < warmup else max(0.0, (total - s) / max(total - warmup, 1))
-    )
+    sched = loop.linear_schedule(opt, total, WARMUP_SHARE)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     bf16 = bf16_supported()
     best: tuple[float, int] | None = None
@@ -90,15 +89,9 @@ def train(
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = model(**enc).logits[:, 0]
             loss = loss_fn(logits.float(), y)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            loop.update(loss, params, opt, sched)
             step += 1
-            if step % 50 == 0:
-                print(f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                      f"({time.perf_counter() - t_epoch:.0f}s)", flush=True)
+            loop.log_step(epoch, step, total, loss, t_epoch)
         model.eval()
         prob = cross.CrossEncoder(model, tokenizer, threshold=0.5).probabilities(
             [(a, b_) for a, b_, _ in dev])
