@@ -49,6 +49,7 @@ __all__ = [
     "model_base",
     "model_config",
     "model_name",
+    "pieces",
     "windows",
 ]
 
@@ -91,6 +92,12 @@ def default_model_path(base: str = "minilm") -> Path | None:
         return None
     path = Path(str(ref))
     return path if (path / WEIGHTS).is_file() else None
+
+
+def pieces(tokenizer: Any, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """A text's word-piece ids and each piece's character range (no [CLS]/[SEP])."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
 
 
 @dataclass(frozen=True)
@@ -226,10 +233,7 @@ class Encoder:
         self.bf16 = bf16_supported()
 
     def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
-        enc = self.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
-        return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
+        return pieces(self.tokenizer, text)
 
     def windows(self, text: str) -> list[Window]:
         ids, offsets = self.pieces(text)

@@ -67,11 +67,8 @@ def training_windows(
     out = []
     body = enc.WINDOW - 2
     for doc in docs:
-        pieces = tokenizer(
-            doc.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
-        ids = list(pieces["input_ids"])
-        labels = enc.bio_labels([tuple(o) for o in pieces["offset_mapping"]], gold_spans(doc))
+        ids, offsets = enc.pieces(tokenizer, doc.text)
+        labels = enc.bio_labels(offsets, gold_spans(doc))
         start = 0
         while True:
             end = min(start + body, len(ids))
@@ -197,20 +194,14 @@ def train(
             enc.save_model(model, ckpt, {"epoch": epoch, **meta})
             tagger = enc.load_encoder(ckpt)
             assert tagger is not None
-            scores = span_scores(dev_docs, tagger.tag(d.text for d in dev_docs))
-            mean = sum(s["f1"] for s in scores.values()) / len(scores)
-            print(f"epoch {epoch} dev exact span F1: " + _fmt(scores), flush=True)
+            scores, mean = _dev_scores(epoch, dev_docs, tagger.tag(d.text for d in dev_docs))
             if best is None or mean > best[0]:
                 best = (mean, epoch, scores)
                 if out.exists():
                     shutil.rmtree(out)
                 shutil.copytree(ckpt, out)
     assert best is not None
-    total_s = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in out.iterdir())
-    print(f"kept epoch {best[1]}: " + _fmt(best[2]))
-    print(f"training {total_s / 60:.1f} min; model {size / 1e6:.1f} MB in {out}")
-    return {"epoch": best[1], "dev": best[2], "total_s": total_s, "size": size}
+    return _kept(best, out, t0)
 
 
 def _train_upper(
@@ -241,7 +232,7 @@ def _train_upper(
     feats = frozen.lower_features(model, [ids for ids, _ in windows], train_from)
     labels = [torch.tensor(labs) for _, labs in windows]
     dev_windows = [
-        enc.windows(*_pieces(tokenizer, d.text), tokenizer.cls_token_id, tokenizer.sep_token_id)
+        enc.windows(*enc.pieces(tokenizer, d.text), tokenizer.cls_token_id, tokenizer.sep_token_id)
         if d.text.strip() else []
         for d in dev_docs
     ]
@@ -294,9 +285,7 @@ def _train_upper(
             offs = [o for w in ws for o in w.offsets[w.first : w.last]]
             predicted.append(enc.decode(np.concatenate(scores_lp[j : j + len(ws)]), offs))
             j += len(ws)
-        scores = span_scores(dev_docs, predicted)
-        mean = sum(s["f1"] for s in scores.values()) / len(scores)
-        print(f"epoch {epoch} dev exact span F1: " + _fmt(scores), flush=True)
+        scores, mean = _dev_scores(epoch, dev_docs, predicted)
         if best is None or mean > best[0]:
             best = (mean, epoch, scores)
             if out.exists():
@@ -306,16 +295,25 @@ def _train_upper(
                 {"epoch": epoch, **meta, "cache_s": round(cache_s), "path": "cpu-cached-lower"},
             )
     assert best is not None
+    return _kept(best, out, t0)
+
+
+def _dev_scores(
+    epoch: int, dev_docs: Sequence[GoldDoc], predicted: Sequence[Sequence[tuple[int, int, str]]]
+) -> tuple[dict[str, dict[str, float]], float]:
+    """An epoch's dev span scores (printed) and their mean F1 over the roles."""
+    scores = span_scores(dev_docs, predicted)
+    print(f"epoch {epoch} dev exact span F1: " + _fmt(scores), flush=True)
+    return scores, sum(s["f1"] for s in scores.values()) / len(scores)
+
+
+def _kept(best: tuple[float, int, dict[str, Any]], out: Path, t0: float) -> dict[str, Any]:
+    """Print and return what was kept: (mean F1, epoch, dev scores) saved in ``out``."""
     total_s = time.perf_counter() - t0
     size = sum(p.stat().st_size for p in out.iterdir())
     print(f"kept epoch {best[1]}: " + _fmt(best[2]))
     print(f"training {total_s / 60:.1f} min; model {size / 1e6:.1f} MB in {out}")
     return {"epoch": best[1], "dev": best[2], "total_s": total_s, "size": size}
-
-
-def _pieces(tokenizer: Any, text: str) -> tuple[list[int], list[tuple[int, int]]]:
-    enc_ = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    return list(enc_["input_ids"]), [tuple(o) for o in enc_["offset_mapping"]]
 
 
 def _fmt(scores: dict[str, dict[str, float]]) -> str:
